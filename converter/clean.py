@@ -1,0 +1,246 @@
+"""Stage 2: RawSource -> CleanText.
+
+Every step is accountable: a removed line goes into the CleaningRecord with the rule that
+removed it, and an in-place repair is counted under its step. The rules themselves are
+data (converter/data/noise.yml, spam.yml, repairs.yml).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from . import hanzi, html, numbering
+from .model import CleaningRecord, CleanText, Para, RawSource, SourceError
+from .tables import compiled, load
+
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_SENTENCE_END = re.compile(r"[。；;！!？?：:]$")
+
+
+@dataclass(frozen=True)
+class LineRule:
+    step: str
+    reason: str
+    pattern: re.Pattern[str]
+    max_len: int
+
+
+@cache
+def line_rules() -> tuple[LineRule, ...]:
+    return tuple(
+        LineRule(r["step"], r["reason"], re.compile(r["pattern"]), r.get("max_len", 80))
+        for r in load("noise")["line_rules"]
+    )
+
+
+@cache
+def meta_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((r["reason"], re.compile(r["pattern"])) for r in load("noise")["meta_rules"])
+
+
+@cache
+def repairs() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    return tuple((r["step"], re.compile(r["pattern"]), r["replace"]) for r in load("repairs")["repairs"])
+
+
+def spam_score(line: str) -> int:
+    table = load("spam")
+    score = sum(1 for k in table["keywords"] if k in line)
+    score += sum(1 for p in table["patterns"] if compiled(p).search(line))
+    items = [s for s in re.split(r"[|｜,，]", line) if s.strip()]
+    if len(items) >= table["farm_min_items"] and max(len(s) for s in items) <= table["farm_max_item_len"]:
+        score += 1
+    return score
+
+
+def is_spam(line: str) -> bool:
+    return spam_score(line) >= load("spam")["threshold"]
+
+
+def normalise_space(text: str) -> str:
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def _source_paras(raw: RawSource, record: CleaningRecord, page: dict) -> list[Para]:
+    text = raw.text.replace("\r\n", "\n").replace("\r", "\n")
+    if html.is_html(text):
+        parsed = html.extract(text)
+        for step, reason, removed in parsed.removed:
+            record.remove(step, reason, removed)
+        page.update(parsed.meta)
+        return parsed.paras
+    return [Para(line) for line in text.split("\n")]
+
+
+def _script_repairs(paras: list[Para], record: CleaningRecord) -> None:
+    """Mis-encoded runs, pinyin annotations and Traditional characters, decided page-wide."""
+    texts = [p for p in paras if p.kind == "text"]
+    whole = "\n".join(p.text for p in texts)
+    _, runs = hanzi.mark_damage(whole)
+    if runs:
+        for p in texts:
+            p.text, found = hanzi.DAMAGED_RUN.subn(hanzi.ILLEGIBLE, p.text)
+        for run in runs:
+            record.remove("damaged", "mis-encoded characters replaced by □", run)
+        whole = "\n".join(p.text for p in texts)
+    _, n = hanzi.strip_pinyin(whole)
+    if n:
+        total = 0
+        for p in texts:
+            p.text, k = hanzi.PINYIN_ANNOTATION.subn("", p.text)
+            total += k
+        record.change("pinyin", total)
+        whole = "\n".join(p.text for p in texts)
+    if hanzi.is_traditional(whole):
+        changed = 0
+        for p in paras:
+            new = hanzi.to_simplified(p.text)
+            changed += sum(1 for a, b in zip(p.text, new) if a != b)
+            p.text = new
+            if p.rows:
+                p.rows = [[hanzi.to_simplified(c) for c in row] for row in p.rows]
+        record.change("traditional", changed)
+
+
+def _repair(paras: list[Para], record: CleaningRecord) -> None:
+    for step, pattern, replace in repairs():
+        for p in paras:
+            if p.kind == "text":
+                p.text, n = pattern.subn(replace, p.text)
+                record.change(step, n)
+
+
+def _reflow(paras: list[Para], record: CleaningRecord) -> list[Para]:
+    """Re-paragraph a text flattened into one line (an OCR'd .docx) at its numbering."""
+    total = sum(len(p.text) for p in paras if p.kind == "text")
+    out: list[Para] = []
+    for p in paras:
+        if p.kind == "text" and len(p.text) >= numbering.FLATTENED_MIN_CHARS and len(p.text) >= 0.8 * total:
+            parts, repaired = numbering.reflow(p.text)
+            record.change("reflow", len(parts) - 1)
+            record.change("ocr", repaired)
+            out.extend(Para(t) for t in parts)
+        else:
+            out.append(p)
+    return out
+
+
+def _split_file_title(paras: list[Para], page: dict, record: CleaningRecord) -> list[Para]:
+    """A title glued to the first sentence (方案为贯彻落实…) is split off at the file name."""
+    title = page.get("file_title")
+    if not title:
+        return paras
+    for i, p in enumerate(paras):
+        if p.kind == "text" and p.text.startswith(title) and len(p.text) > len(title):
+            record.change("title_split")
+            return paras[:i] + [Para(title), Para(p.text[len(title):].strip())] + paras[i + 1 :]
+    return paras
+
+
+def _classify(line: str) -> tuple[str, str] | None:
+    """(step, reason) when the line is furniture, else None."""
+    if is_spam(line):
+        return ("spam", "gambling/porn link farm")
+    for rule in line_rules():
+        if len(line) <= rule.max_len and rule.pattern.search(line):
+            return (rule.step, rule.reason)
+    return None
+
+
+def _harvest(line: str, page: dict) -> str | None:
+    """Move a metadata line (byline, origin, disclosure, file name) into ``page``."""
+    for reason, pattern in meta_rules():
+        m = pattern.search(line)
+        if m:
+            for key, value in m.groupdict().items():
+                if value and key not in page:
+                    page[key] = value
+            return reason
+    return None
+
+
+def _is_label(line: str) -> bool:
+    """A short line with no sentence punctuation: a column name, site name or menu item."""
+    return len(line) <= 16 and not re.search(r"[。；;，,：:！？]", line)
+
+
+def _drop_isolated_labels(paras: list[Para], removed_at: set[int], record: CleaningRecord) -> list[Para]:
+    """A label sandwiched between removed furniture lines is furniture too (固安广播电视台)."""
+    keep = []
+    n = len(paras)
+    for i, p in enumerate(paras):
+        if i not in removed_at and p.kind == "text" and _is_label(p.text):
+            before = i > 0 and (i - 1) in removed_at
+            after = i + 1 < n and (i + 1) in removed_at
+            if before and after:
+                record.remove("furniture", "label between furniture lines", p.text)
+                continue
+        if i not in removed_at:
+            keep.append(p)
+    return keep
+
+
+MIN_DUPLICATE_CHARS = 40
+
+
+def _drop_duplicates(paras: list[Para], record: CleaningRecord) -> list[Para]:
+    """Remove a run of paragraphs repeating an earlier run (a body pasted twice)."""
+    seen: dict[str, int] = {}
+    out: list[Para] = []
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        j = seen.get(p.text) if p.kind == "text" and len(p.text) >= 8 else None
+        if j is not None:
+            # Extend the repeated run as far as it matches the earlier one.
+            k = 0
+            while i + k < len(paras) and j + k < len(out) and paras[i + k].text == out[j + k].text:
+                k += 1
+            run = paras[i : i + k]
+            if sum(len(x.text) for x in run) >= MIN_DUPLICATE_CHARS:
+                for x in run:
+                    record.remove("duplicate", "paragraph repeated from earlier in the page", x.text)
+                i += k
+                continue
+        if p.kind == "text":
+            seen.setdefault(p.text, len(out))
+        out.append(p)
+        i += 1
+    return out
+
+
+def clean(raw: RawSource) -> CleanText:
+    record = CleaningRecord()
+    page: dict = {}
+    paras = _source_paras(raw, record, page)
+    for p in paras:
+        p.text = normalise_space(p.text)
+    paras = [p for p in paras if p.text or p.kind != "text"]
+    if not paras:
+        raise SourceError(raw.rel, "no text in the page")
+    _script_repairs(paras, record)
+    _repair(paras, record)
+    paras = _reflow(paras, record)
+
+    removed_at: set[int] = set()
+    for i, p in enumerate(paras):
+        if p.kind != "text":
+            continue
+        reason = _harvest(p.text, page) if not is_spam(p.text) else None
+        if reason:
+            record.remove("metadata", f"moved to metadata: {reason}", p.text)
+            removed_at.add(i)
+            continue
+        verdict = _classify(p.text)
+        if verdict:
+            record.remove(verdict[0], verdict[1], p.text)
+            removed_at.add(i)
+    paras = _drop_isolated_labels(paras, removed_at, record)
+    paras = _split_file_title(paras, page, record)
+    paras = _drop_duplicates(paras, record)
+    if not any(p.kind != "text" or re.search(r"[\u4e00-\u9fff]", p.text) for p in paras):
+        raise SourceError(raw.rel, "no text left after cleaning (the page is only furniture or spam)")
+    return CleanText(source=raw, paras=paras, page=page, record=record)

@@ -1,0 +1,52 @@
+"""Dates in every form pages use: 2019年01月27日, 2019-01-27, 2019/1/27, 2019.01.27,
+二〇一九年一月二十七日. Output is ISO YYYY-MM-DD, and only for real calendar dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .numbering import cn_to_int
+
+_CN = "〇零一二三四五六七八九十"
+ARABIC = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?")
+CHINESE = re.compile(rf"(?P<y>[{_CN}○Ｏ]{{4}})\s*年\s*(?P<m>[{_CN}]{{1,3}})\s*月\s*(?P<d>[{_CN}]{{1,3}})\s*日")
+_CN_YEAR_DIGITS = str.maketrans({"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"})
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def find(text: str) -> list[tuple[int, int, str]]:
+    """Every date in ``text`` as (start, end, ISO)."""
+    out = []
+    for m in ARABIC.finditer(text):
+        iso = _iso(int(m["y"]), int(m["m"]), int(m["d"]))
+        if iso:
+            out.append((m.start(), m.end(), iso))
+    for m in CHINESE.finditer(text):
+        year = m["y"].translate(_CN_YEAR_DIGITS)
+        month, day = cn_to_int(m["m"]), cn_to_int(m["d"])
+        if year.isdigit() and month and day:
+            iso = _iso(int(year), month, day)
+            if iso:
+                out.append((m.start(), m.end(), iso))
+    return sorted(out)
+
+
+def parse(text: str | None) -> str | None:
+    """The first date in ``text``, as ISO; None when there is none."""
+    if not text:
+        return None
+    found = find(str(text))
+    return found[0][2] if found else None
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is only a date (the date line of a 落款)."""
+    found = find(text)
+    return bool(found) and found[0][0] == 0 and found[0][1] >= len(text.rstrip()) - 1

@@ -1,0 +1,154 @@
+"""Stage 4: DocumentText -> PolicyDocument (metadata and structure).
+
+Metadata comes from every place a page offers it, most trusted first: the sidecar's
+human overrides, the page's own metadata (info table, <meta> tags), the document's header
+(文号 line) and 落款, the title, and the byline. Where two disagree the more trusted one
+is kept and the disagreement becomes a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import citations, dates, docnumber, doctypes, places, structure
+from .model import DocumentText, PolicyDocument, SourceError
+
+# Fields a sidecar's `overrides:` may set.
+OVERRIDABLE = {
+    "title", "doc_number", "issuers", "written_date", "publish_date", "region", "level", "doc_type",
+    "index_number", "topics",
+}
+LEVEL_VALUES = {"national", "provincial", "municipal", "county", None}
+_STEM_SAFE = re.compile(r"[^0-9A-Za-z_\-\u4e00-\u9fff]+")
+
+
+def slug_for(doc: DocumentText) -> str:
+    """A file-system-safe, stable name: the source's stem, plus -2, -3 for later documents."""
+    stem = _STEM_SAFE.sub("-", doc.source.path.stem).strip("-")[:80] or doc.source.sha256[:12]
+    return stem if doc.index == 0 else f"{stem}-{doc.index + 1}"
+
+
+def _first(*candidates: tuple[str, Any]) -> tuple[Any, str | None, list[tuple[str, Any]]]:
+    """The first non-empty (origin, value); also every non-empty one, for conflict warnings."""
+    present = [(o, v) for o, v in candidates if v]
+    if not present:
+        return None, None, []
+    return present[0][1], present[0][0], present
+
+
+def _conflict(field: str, present: list[tuple[str, Any]], warnings: list[str]) -> None:
+    values = {str(v): o for o, v in reversed(present)}
+    if len(values) > 1:
+        kept_origin, kept = present[0]
+        others = "; ".join(f"{o}: {v}" for o, v in present[1:] if str(v) != str(kept))
+        warnings.append(f"{field}: kept {kept} ({kept_origin}); also found {others}")
+
+
+def extract(doc: DocumentText) -> PolicyDocument:
+    src = doc.source
+    page = doc.page
+    warnings = list(doc.warnings)
+    overrides = {k: v for k, v in src.meta.overrides.items() if k in OVERRIDABLE}
+    blocks, header = structure.build(doc.paras)
+
+    title = overrides.get("title") or doc.title
+    if not title:
+        raise SourceError(src.rel, f"document {doc.index + 1}: no title found (add `overrides: {{title: …}}` to the sidecar)")
+    if doc.title_origin == "lead" and "title" not in overrides:
+        warnings.append("title taken from the lead sentence (the page has no title line)")
+
+    doc_number, _, present = _first(
+        ("override", overrides.get("doc_number") and docnumber.normalise(str(overrides["doc_number"]))),
+        ("page", page.get("doc_number") and docnumber.normalise(page["doc_number"])),
+        ("header", header.doc_number),
+    )
+    _conflict("doc_number", present, warnings)
+
+    signed = [s for s in header.signatures if s[0]]
+    sig_issuers = signed[0][0] if signed else []
+    title_issuers = places.issuers_from_title(title)
+    issuers, _, present = _first(
+        ("override", overrides.get("issuers")),
+        ("page", page.get("issuers")),
+        ("落款", sig_issuers),
+        ("title", title_issuers),
+    )
+    issuers = [issuers] if isinstance(issuers, str) else list(issuers or [])
+
+    written, _, present = _first(
+        ("override", dates.parse(overrides.get("written_date"))),
+        ("page", dates.parse(page.get("written_date"))),
+        ("落款", header.signatures[0][1] if header.signatures else None),
+    )
+    _conflict("written_date", present, warnings)
+    published, _, present = _first(
+        ("override", dates.parse(overrides.get("publish_date"))),
+        ("page", dates.parse(page.get("publish_date"))),
+    )
+
+    # Where: the issuer or title says it plainly; the 文号 prefix is weaker evidence.
+    place = places.Place()
+    for name in [*issuers, title]:
+        place = places.locate(name)
+        if place.level:
+            break
+    if not place.level:
+        place = places.locate_doc_number(doc_number)
+    issuers = [places.expand(i, place) for i in issuers]
+    region = overrides.get("region") or place.region
+    level = overrides.get("level") or place.level
+    if level not in LEVEL_VALUES:
+        warnings.append(f"level: '{level}' is not one of national, provincial, municipal, county")
+
+    if doc.title_origin == "lead":
+        doc_type = "新闻"
+    else:
+        doc_type = doctypes.classify(title)
+    doc_type = overrides.get("doc_type") or doc_type
+
+    body = "\n".join(b.text for b in blocks if b.kind not in ("doc_number", "signature"))
+    cites = citations.extract(body, own_number=doc_number, own_title=title)
+    if doc_type == "解读" and doc_number and "doc_number" not in overrides:
+        # A 解读 page names the document it interprets; that 文号 is a citation, not its own.
+        cites.insert(0, citations.Citation(None, doc_number))
+        doc_number = None
+
+    for missing, value in (("doc_number", doc_number), ("issuers", issuers), ("written_date", written), ("publish_date", published)):
+        if not value and doc_type not in ("新闻", "解读"):
+            warnings.append(f"{missing}: not found")
+    unknown = sorted(set(src.meta.overrides) - OVERRIDABLE)
+    if unknown:
+        warnings.append(f"sidecar overrides not understood: {', '.join(unknown)}")
+
+    source: dict[str, Any] = {
+        "file": src.rel,
+        "url": src.meta.url or page.get("url"),
+        "site": src.meta.site or page.get("site_name"),
+        "sha256": src.sha256,
+    }
+    if src.meta.fetched_at:
+        source["fetched_at"] = src.meta.fetched_at
+    if page.get("origin"):
+        source["origin"] = page["origin"]
+    extra = {k: page[k] for k in ("disclosure", "author") if page.get(k)}
+    topics = overrides.get("topics") or page.get("topics") or []
+    return PolicyDocument(
+        slug=slug_for(doc),
+        title=title,
+        doc_number=doc_number,
+        issuers=issuers,
+        written_date=written,
+        publish_date=published,
+        region=region,
+        level=level,
+        doc_type=doc_type,
+        source=source,
+        cites=cites,
+        blocks=blocks,
+        record=doc.record,
+        index_number=overrides.get("index_number") or page.get("index_number"),
+        topics=[topics] if isinstance(topics, str) else list(topics),
+        extra=extra,
+        warnings=warnings,
+    )

@@ -1,0 +1,70 @@
+"""Chinese script handling: Traditional -> Simplified (OpenCC) and pinyin annotations."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# A tone-marked (or plain) pinyin syllable in parentheses right after a Han character,
+# as written by "pinyin-annotated" mirror sites: 醫(yī)療(liáo).
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+PINYIN_ANNOTATION = re.compile(
+    r"(?<=\S)\((?:[bpmfdtnlgkhjqxrzcsyw]|[zcs]h)?[aeiou" + _TONED + r"]{1,3}(?:ng|n|r)?\)"
+)
+# Mirror sites that add pinyin also mangle some characters into runs like ?yàn)橹攸c or
+# ??傤~: a '?' then a few bytes of garbage ending in a Latin letter before Han text.
+# The original characters cannot be recovered; the run becomes □, the customary mark
+# for an illegible character, and the run itself is kept in the cleaning record.
+DAMAGED_RUN = re.compile(r"\?+[^\s，,。、]{0,10}?[A-Za-z~" + _TONED + r"](?=[\u4e00-\u9fff(（])")
+MIN_DAMAGED_RUNS = 3
+ILLEGIBLE = "□"
+_HAS_TONE = re.compile(f"[{_TONED}]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# A page is pinyin-annotated when it has many annotations; a stray "(a)" is not one.
+MIN_ANNOTATIONS = 5
+# A text is Traditional when OpenCC would change at least this share of its Han characters.
+# Simplified text has a few characters t2s changes wrongly (著名 -> 着名), far below this.
+TRADITIONAL_SHARE = 0.03
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """The one place OpenCC is called."""
+    return _t2s().convert(text)
+
+
+def traditional_share(text: str) -> float:
+    han = _HAN.findall(text)
+    if not han:
+        return 0.0
+    sample = "".join(han)
+    converted = to_simplified(sample)
+    changed = sum(1 for a, b in zip(sample, converted) if a != b)
+    return changed / len(sample)
+
+
+def is_traditional(text: str) -> bool:
+    return traditional_share(text) >= TRADITIONAL_SHARE
+
+
+def mark_damage(text: str) -> tuple[str, list[str]]:
+    """Replace mis-encoded runs with □ when a page shows the pattern repeatedly."""
+    runs = DAMAGED_RUN.findall(text)
+    if len(runs) < MIN_DAMAGED_RUNS:
+        return text, []
+    return DAMAGED_RUN.sub(ILLEGIBLE, text), runs
+
+
+def strip_pinyin(text: str) -> tuple[str, int]:
+    """Remove pinyin annotations when the text is annotated throughout; returns (text, count)."""
+    found = [m for m in PINYIN_ANNOTATION.finditer(text) if _HAS_TONE.search(m.group())]
+    if len(found) < MIN_ANNOTATIONS:
+        return text, 0
+    return PINYIN_ANNOTATION.subn("", text)

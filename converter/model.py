@@ -1,0 +1,173 @@
+"""The typed values that flow through the pipeline.
+
+RawSource -> CleanText -> [DocumentText] -> PolicyDocument -> Markdown.
+Each stage is a plain function from one of these to the next; only
+``link`` (the corpus-wide step) sees every document at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class SourceError(Exception):
+    """A source that cannot be turned into documents. Carries the file and the reason."""
+
+    def __init__(self, file: str, reason: str):
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Provenance from the sidecar ``NAME.meta.yml`` plus human overrides."""
+
+    url: str | None = None
+    site: str | None = None
+    fetched_at: str | None = None
+    sha256: str | None = None
+    encoding: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RawSource:
+    path: Path
+    rel: str  # path relative to the project root, POSIX style
+    data: bytes
+    text: str
+    encoding: str
+    sha256: str
+    meta: SourceMeta
+    sidecar: str | None = None  # relative path of the sidecar, when there is one
+
+
+@dataclass
+class Removal:
+    """One line (or element) the cleaner removed, with the rule that removed it."""
+
+    step: str
+    reason: str
+    text: str
+
+
+@dataclass
+class CleaningRecord:
+    """What each cleaning step removed or changed, so a reviewer can check nothing was lost."""
+
+    removed: list[Removal] = field(default_factory=list)
+    changed: dict[str, int] = field(default_factory=dict)  # step -> number of in-place edits
+
+    def remove(self, step: str, reason: str, text: str) -> None:
+        self.removed.append(Removal(step, reason, text))
+
+    def change(self, step: str, count: int = 1) -> None:
+        if count:
+            self.changed[step] = self.changed.get(step, 0) + count
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.removed:
+            key = f"removed_{r.step}"
+            out[key] = out.get(key, 0) + 1
+        for step, n in self.changed.items():
+            out[f"changed_{step}"] = n
+        return dict(sorted(out.items()))
+
+    def copy(self) -> "CleaningRecord":
+        return CleaningRecord(list(self.removed), dict(self.changed))
+
+
+@dataclass
+class Para:
+    """A paragraph of cleaned text. ``kind`` is 'text', 'table' or 'attachment'."""
+
+    text: str
+    kind: str = "text"
+    rows: list[list[str]] | None = None  # for tables
+    href: str | None = None  # for attachments
+
+
+@dataclass
+class CleanText:
+    source: RawSource
+    paras: list[Para]
+    page: dict[str, Any]  # metadata harvested from page furniture (bylines, meta tags, info tables)
+    record: CleaningRecord
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentText:
+    """One policy document found in a CleanText."""
+
+    source: RawSource
+    index: int  # 0-based position of the document in its source
+    title: str | None
+    title_origin: str  # where the title came from: line, file-name, lead, page, none
+    paras: list[Para]
+    page: dict[str, Any]
+    record: CleaningRecord
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """A structural unit of a document body.
+
+    kind: heading (level 2-4), item, para, doc_number, addressee, signature,
+    attachment_title, attachment, table.
+    """
+
+    kind: str
+    text: str
+    level: int = 0
+    label: str = ""  # the numbering as written, e.g. 一、 （一） 1.
+    anchor: str = ""
+    lead: str = ""  # for items: the run-in heading sentence
+    rows: list[list[str]] | None = None
+    href: str | None = None
+
+
+@dataclass
+class Citation:
+    title: str | None
+    doc_number: str | None
+
+    def as_dict(self) -> dict[str, str]:
+        d = {}
+        if self.title:
+            d["title"] = self.title
+        if self.doc_number:
+            d["doc_number"] = self.doc_number
+        return d
+
+
+@dataclass
+class PolicyDocument:
+    slug: str
+    title: str
+    doc_number: str | None
+    issuers: list[str]
+    written_date: str | None
+    publish_date: str | None
+    region: str | None
+    level: str | None
+    doc_type: str | None
+    source: dict[str, Any]
+    cites: list[Citation]
+    blocks: list[Block]
+    record: CleaningRecord
+    index_number: str | None = None
+    topics: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. disclosure, origin
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def date(self) -> str | None:
+        """The date a reader sorts by: written, else published."""
+        return self.written_date or self.publish_date

@@ -1,0 +1,166 @@
+"""Stage 5: PolicyDocument -> Markdown with YAML front matter.
+
+Scraped text is untrusted: every piece of it goes through ``esc`` (or into YAML through
+safe_dump), so no markup from a source can reach the site as HTML, and no Markdown or
+MkDocs syntax in a title or paragraph can change the page's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import yaml
+
+from .model import Block, PolicyDocument
+from .places import LEVEL_NAMES
+
+# Characters that carry meaning in Markdown, its extensions or HTML, as numeric
+# character references: they render as themselves and are never parsed as syntax.
+_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\\`*_[]{}|~#!?=+-:^$\"'"}
+_ESC = re.compile("|".join(re.escape(c) for c in _ENTITIES))
+# Only these are special everywhere; the rest only at the start of a line.
+_INLINE = set("&<>\\`*_[]{}|~$")
+
+
+def esc(text: str) -> str:
+    """Escape scraped text for use inside a Markdown paragraph, heading, table cell or link text."""
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    out = _ESC.sub(lambda m: _ENTITIES[m.group()] if m.group() in _INLINE else m.group(), text)
+    return _escape_line_start(out)
+
+
+def _escape_line_start(out: str) -> str:
+    if not out:
+        return out
+    if out[0] in "#!?=+-:^\"'":
+        return _ENTITIES[out[0]] + out[1:]
+    m = re.match(r"^(\d+)([.)])(\s)", out)
+    if m:
+        return f"{m.group(1)}&#{ord(m.group(2))};{out[m.end(2):]}"
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links leave a source; anything else (javascript:, data:) is dropped."""
+    if not url:
+        return None
+    url = url.strip()
+    if not re.match(r"^https?://[^\s<>\"'`]+$", url, re.I):
+        return None
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> str:
+    data: dict[str, Any] = {
+        "title": doc.title,
+        "doc_number": doc.doc_number,
+        "issuers": doc.issuers,
+        "written_date": doc.written_date,
+        "publish_date": doc.publish_date,
+        "region": doc.region,
+        "level": doc.level,
+        "doc_type": doc.doc_type,
+        "index_number": doc.index_number,
+        "topics": doc.topics,
+        "source": doc.source,
+        "cites": [c.as_dict() for c in doc.cites],
+        "cleaning": doc.record.counts(),
+        "warnings": doc.warnings,
+    }
+    data.update(doc.extra)
+    if extra:
+        data.update(extra)
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
+    return f"---\n{body}---\n"
+
+
+def card(doc: PolicyDocument) -> list[str]:
+    """The metadata card at the top of a document page."""
+    where = " · ".join(x for x in (doc.region, LEVEL_NAMES.get(doc.level or "")) if x)
+    url = safe_url(doc.source.get("url"))
+    origin = doc.source.get("origin") or doc.source.get("site")
+    source = f"[{esc(origin or url)}]({url})" if url else esc(origin or "")
+    rows = [
+        ("发文字号", doc.doc_number),
+        ("发文机关", "、".join(doc.issuers)),
+        ("成文日期", doc.written_date),
+        ("发布日期", doc.publish_date),
+        ("地区/层级", where),
+        ("类型", doc.doc_type),
+        ("主题", "、".join(doc.topics)),
+    ]
+    lines = ['<div class="policy-card" markdown>', "", "| 标题 | " + esc(doc.title) + " |", "| --- | --- |"]
+    lines += [f"| {k} | {esc(v) if v else '—'} |" for k, v in rows]
+    lines += [f"| 来源 | {source or '—'} |", "", "</div>", ""]
+    return lines
+
+
+def block_md(b: Block) -> list[str]:
+    if b.kind == "heading":
+        return [f"{'#' * b.level} {esc(b.label + b.text)} {{ #{b.anchor} }}", ""]
+    if b.kind == "attachment_title":
+        return [f"## {esc(b.text)} {{ #{b.anchor} .attachment-title }}", ""]
+    if b.kind == "item":
+        lead = f"**{esc(b.label + b.lead)}**" if b.lead else f"**{esc(b.label)}**"
+        return [f"{lead}{esc(b.text)}", f"{{: #{b.anchor} .item }}", ""]
+    if b.kind == "doc_number":
+        return [esc(b.text), "{: .doc-number }", ""]
+    if b.kind == "addressee":
+        return [esc(b.text), "{: .addressee }", ""]
+    if b.kind == "signature":
+        return ["  \n".join(esc(line) for line in b.text.split("\n")), "{: .signature }", ""]
+    if b.kind == "table":
+        return table_md(b.rows or []) + [""]
+    if b.kind == "attachment":
+        url = safe_url(b.href)
+        return [f"- 附件：[{esc(b.text)}]({url})" if url else f"- 附件：{esc(b.text)}", ""]
+    return [esc(b.text), ""]
+
+
+def table_md(rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    out = ["| " + " | ".join(esc(c) for c in rows[0]) + " |", "|" + " --- |" * width]
+    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows[1:]]
+    return out
+
+
+def record_md(doc: PolicyDocument) -> list[str]:
+    """The collapsible 来源与处理记录 box: provenance and every removed line."""
+    src = doc.source
+    lines = ['??? info "来源与处理记录"', ""]
+    facts = [
+        ("源文件", src.get("file")),
+        ("原始网址", src.get("url")),
+        ("网站", src.get("site")),
+        ("抓取时间", src.get("fetched_at")),
+        ("SHA-256", src.get("sha256")),
+    ]
+    for k, v in facts:
+        if v:
+            lines.append(f"    - {k}：{esc(v)}")
+    counts = doc.record.counts()
+    if counts:
+        lines.append("    - 清洗统计：" + "，".join(f"{esc(k)} {v}" for k, v in counts.items()))
+    if doc.record.removed:
+        lines += ["", "    | 步骤 | 原因 | 删除的内容 |", "    | --- | --- | --- |"]
+        for r in doc.record.removed:
+            text = r.text if len(r.text) <= 500 else r.text[:500] + f"…（共 {len(r.text)} 字）"
+            lines.append(f"    | {esc(r.step)} | {esc(r.reason)} | {esc(text)} |")
+    for w in doc.warnings:
+        lines.append(f"    - 提示：{esc(w)}")
+    return lines + [""]
+
+
+def render(doc: PolicyDocument, links: Iterable[str] = (), extra_meta: dict[str, Any] | None = None) -> str:
+    """Markdown for one document page. ``links`` are extra Markdown lines from the corpus-wide step."""
+    lines = [front_matter(doc, extra_meta), f"# {esc(doc.title)}", ""]
+    lines += card(doc)
+    for b in doc.blocks:
+        lines += block_md(b)
+    lines += list(links)
+    lines += record_md(doc)
+    return "\n".join(lines).rstrip() + "\n"

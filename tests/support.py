@@ -1,0 +1,21 @@
+"""Shared constants and helpers for the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "sources"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+SAMPLES = {
+    "000": "000_1ed525b5069ca3ce.txt",
+    "001": "001_d2b59fd790b2730b.txt",
+    "002": "002_8c0b7b7d79472d22.txt",
+    "003": "003_b6ae8f86c6d88d82.txt",
+    "004": "004_0395a73e19e4f75c.txt",
+}
+
+
+def body_text(doc) -> str:
+    return "\n".join(f"{b.label}{b.lead}{b.text}" for b in doc.blocks)
