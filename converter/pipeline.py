@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import site
+from . import crosslinks, site
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
@@ -65,7 +65,7 @@ def convert_many(paths: list[Path], root: Path, jobs: int = 1) -> Result:
 
 def pages(corpus: Corpus) -> dict[str, str]:
     """Every generated page: relative path under docs/ -> Markdown."""
-    out = {f"{site.POLICY_DIR}/{d.slug}.md": render(d, site.link_section(d, corpus)) for d in corpus.docs}
+    out = {f"{site.POLICY_DIR}/{d.slug}.md": render(d, crosslinks.link_section(d, corpus)) for d in corpus.docs}
     out.update(site.index_pages(corpus))
     return out
 

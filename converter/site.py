@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Callable
 
-from .link import Corpus, Edge
+from .link import Corpus
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
 from .render import esc
@@ -94,31 +94,3 @@ def home(corpus: Corpus) -> str:
     lines += [doc_line(d, f"{POLICY_DIR}/") for d in sorted(docs, key=sort_key)[:LATEST_ON_HOME]]
     lines += ["", "## 浏览", "", f"- [全部文件（按年份）]({POLICY_DIR}/index.md)", "- [按地区浏览](browse/regions.md)", ""]
     return "\n".join(lines)
-
-
-def _edge_line(e: Edge, corpus: Corpus, other: str) -> str:
-    d = corpus.by_slug.get(other)
-    if d is None:
-        label = e.citation.title or e.citation.doc_number or ""
-        number = f"（{esc(e.citation.doc_number)}）" if e.citation.title and e.citation.doc_number else ""
-        return f"- {esc(label)}{number} <small>未收录</small>"
-    meta = [x for x in ("、".join(d.issuers), LEVEL_NAMES.get(d.level or ""), doc_date(d)) if x]
-    return f"- [{esc(d.title)}]({d.slug}.md) <small>{' · '.join(esc(m) for m in meta)}</small>"
-
-
-def link_section(doc: PolicyDocument, corpus: Corpus) -> list[str]:
-    out_edges = corpus.outgoing(doc.slug)
-    in_edges = corpus.incoming(doc.slug)
-    lines: list[str] = []
-    if out_edges:
-        lines += ["## 本文引用 { #cites .links }", ""]
-        lines += [_edge_line(e, corpus, e.target or "") for e in out_edges] + [""]
-    if in_edges:
-        lines += ["## 被引用 { #cited-by .links }", ""]
-        seen = set()
-        for e in sorted(in_edges, key=lambda e: sort_key(corpus.by_slug[e.source])):
-            if e.source not in seen:
-                seen.add(e.source)
-                lines.append(_edge_line(e, corpus, e.source))
-        lines.append("")
-    return lines
