@@ -178,7 +178,10 @@ def fetch_to_sources(
     fetcher = fetcher or Fetcher(options)
     try:
         for url in _dedupe(urls):
-            result = _process(fetcher, url, out, options)
+            try:
+                result = _process(fetcher, url, out, options)
+            except Exception as exc:  # noqa: BLE001 - one bad URL must not stop the batch
+                result = FetchResult(url=url, error=f"unexpected error: {type(exc).__name__}: {exc}")
             results.append(result)
             if on_result is not None:
                 on_result(result)

@@ -203,10 +203,11 @@ def _cjk_score(text: str, sample: int = 20000) -> float:
     return 1.0 if total == 0 else common / total
 
 
-def _bad_ratio(text: str) -> float:
+def _bad_ratio(text: str, sample: int = 500_000) -> float:
     """Share of characters that should not appear in a sane web page."""
     non_ascii = bad = 0
     controls = 0
+    text = text[:sample]
     for ch in text:
         cp = ord(ch)
         if cp < 0x20:
@@ -324,7 +325,7 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> str:
         # UTF-8 bytes strictly, require UTF-8 to read at least as well.
         if utf8_text is not None and _plausible(utf8_text):
             if enc not in _LEGACY_MULTIBYTE or utf8_score >= score:
-                return "utf-8"
+                return "gb18030" if gb_clearly_better() else "utf-8"
         if enc != "gb18030":
             gb = gb_text()
             if gb is not None and _plausible(gb):

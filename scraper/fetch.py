@@ -191,8 +191,8 @@ class Fetcher:
 
         Every hop is checked against robots.txt and paced per host.
         """
+        self._check_url(url, url.strip())
         start = _strip_fragment(url.strip())
-        self._check_url(url, start)
         chain = [start]
         current = start
         for _ in range(self.options.max_redirects + 1):
@@ -227,7 +227,11 @@ class Fetcher:
     # -- internals ------------------------------------------------------------
     @staticmethod
     def _check_url(original: str, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a malformed port
+        except ValueError as exc:
+            raise FetchError(original, f"invalid URL: {exc}") from None
         if parts.scheme.lower() not in ("http", "https"):
             raise FetchError(original, f"unsupported URL scheme: {url}")
         if not parts.hostname:
@@ -288,6 +292,8 @@ class Fetcher:
                 last_reason = _describe_transport_error(exc)
             except httpx.HTTPError as exc:  # e.g. DecodingError: not transient
                 raise FetchError(original, f"{type(exc).__name__}: {exc}") from None
+            except httpx.InvalidURL as exc:
+                raise FetchError(original, f"invalid URL: {exc}") from None
             else:
                 if raw.status < 500:
                     return raw

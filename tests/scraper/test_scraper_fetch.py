@@ -234,6 +234,16 @@ def test_batch_continues_after_failures(
     assert all(r.path.exists() for r in results if r.ok)
 
 
+def test_malformed_urls_are_reported_not_raised(
+    server: PolicyServer, out_dir: Path, options: FetchOptions
+) -> None:
+    good = server.page("/ok.html", pages.GBK_META)
+    bad = ["http://[::1/x", "http://127.0.0.1:99999/x", "not a url", "http:///nohost"]
+    results = fetch_to_sources([*bad, good], out_dir, options)
+    assert [r.ok for r in results] == [False] * len(bad) + [True]
+    assert all(r.error for r in results[:-1])
+
+
 # -- politeness ------------------------------------------------------------------
 
 def test_robots_disallowed_url_is_skipped_and_reported(
@@ -357,9 +367,9 @@ def test_attachments_are_downloaded_next_to_the_page_when_requested(
     [result] = fetch_to_sources([url], out_dir, opts)
     assert result.error is None
     directory = result.path.with_name(result.path.stem + ".attachments")
-    assert sorted(p.name for p in directory.iterdir()) == sorted(result_names := [
-        p.name for p in result.attachment_paths])
-    assert len(result_names) == 3
+    saved = sorted(p.name for p in result.attachment_paths)
+    assert sorted(p.name for p in directory.iterdir()) == saved
+    assert len(saved) == 3
     urls = [a["url"] for a in _meta(result)["attachments"]]
     names = attachment_filenames(urls)
     assert (directory / names[0]).read_bytes() == b"%PDF-1.7 a"
