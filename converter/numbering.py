@@ -118,9 +118,9 @@ def reflow(text: str) -> tuple[list[str], int]:
     repaired = 0
     for m in _SPLIT.finditer(text):
         start = m.start()
-        if start and text[start - 1] not in _BOUNDARY:
-            continue
         kind = m.lastgroup
+        if start and text[start - 1] not in _BOUNDARY and not (kind == "subsection" and _after_heading(text, cuts, start)):
+            continue
         token = m.group()
         if kind == "section":
             n = cn_to_int(token[:-1])
@@ -140,7 +140,7 @@ def reflow(text: str) -> tuple[list[str], int]:
                 continue
             item = n
             label = f"{n}."
-            if token.replace(" ", "") != label:
+            if token != label:
                 repaired += 1
             cuts.append((start, m.end(), label))
         else:
@@ -152,6 +152,14 @@ def reflow(text: str) -> tuple[list[str], int]:
         stop = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
         paras.extend(_split_glued_title(label, text[end:stop]))
     return [p.strip() for p in paras if p.strip()], repaired
+
+
+def _after_heading(text: str, cuts: list[tuple[int, int, str]], start: int) -> bool:
+    """二、重点任务(一)… : a subsection may follow a section title with no punctuation between."""
+    if not cuts or not re.match(rf"^[{CN_NUM}]+、$", cuts[-1][2]):
+        return False
+    title = text[cuts[-1][1] : start]
+    return 0 < len(title) <= 20 and not re.search(r"[。；;，,：:！？]", title)
 
 
 def _split_glued_title(label: str, rest: str) -> list[str]:

@@ -84,6 +84,7 @@ def test_sample_003_is_reparagraphed_at_its_numbering(sample_docs):
     (d,) = sample_docs["003"]
     assert d.title == "河源市推动公立医院高质量发展实施方案"
     assert headings(d, 2) == ["一、总体目标", "二、重点任务", "三、组织实施"]
+    assert len(headings(d, 3)) == 6 + 4
     items = [b.label for b in d.blocks if b.kind == "item"]
     assert items == [f"{n}." for n in range(1, 29)]
 
