@@ -11,13 +11,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from . import hanzi, html, numbering
+from . import hanzi, html, numbering, sanitize
 from .model import CleaningRecord, CleanText, Para, RawSource, SourceError
 from .tables import compiled, load
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
-_SENTENCE_END = re.compile(r"[。；;！!？?：:]$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,10 @@ def _source_paras(raw: RawSource, record: CleaningRecord, page: dict) -> list[Pa
         parsed = html.extract(text)
         for step, reason, removed in parsed.removed:
             record.remove(step, reason, removed)
-        page.update(parsed.meta)
+        # Metadata is attribute text: markup inside it is an injection, never part of a title.
+        meta = {k: sanitize.strip_markup(v) for k, v in parsed.meta.items()}
+        record.change("meta_markup", sum(1 for k in meta if meta[k] != parsed.meta[k]))
+        page.update({k: v for k, v in meta.items() if v})
         return parsed.paras
     return [Para(line) for line in text.split("\n")]
 
@@ -82,7 +84,7 @@ def _script_repairs(paras: list[Para], record: CleaningRecord) -> None:
     _, runs = hanzi.mark_damage(whole)
     if runs:
         for p in texts:
-            p.text, found = hanzi.DAMAGED_RUN.subn(hanzi.ILLEGIBLE, p.text)
+            p.text = hanzi.DAMAGED_RUN.sub(hanzi.ILLEGIBLE, p.text)
         for run in runs:
             record.remove("damaged", "mis-encoded characters replaced by □", run)
         whole = "\n".join(p.text for p in texts)

@@ -101,11 +101,8 @@ def extract(doc: DocumentText) -> PolicyDocument:
     if level not in LEVEL_VALUES:
         warnings.append(f"level: '{level}' is not one of national, provincial, municipal, county")
 
-    if doc.title_origin == "lead":
-        doc_type = "新闻"
-    else:
-        doc_type = doctypes.classify(title)
-    doc_type = overrides.get("doc_type") or doc_type
+    # A page whose title had to be taken from its lead sentence is a news item.
+    doc_type = overrides.get("doc_type") or ("新闻" if doc.title_origin == "lead" else doctypes.classify(title))
 
     body = "\n".join(b.text for b in blocks if b.kind not in ("doc_number", "signature"))
     cites = citations.extract(body, own_number=doc_number, own_title=title)

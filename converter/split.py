@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import docnumber, doctypes, numbering
+from . import dates, docnumber, doctypes, numbering
 from .model import CleanText, DocumentText, Para
 
 _BRACKETED = re.compile(r"^《(?P<t>[^《》]{4,120})》$")
@@ -47,8 +47,6 @@ def _is_label(text: str) -> bool:
 
 
 def _is_content(p: Para) -> bool:
-    from . import dates
-
     return p.kind != "text" or bool(_SENTENCE_END.search(p.text)) or dates.is_date_line(p.text) or len(p.text) > 20
 
 
@@ -59,10 +57,9 @@ def split(clean: CleanText) -> list[DocumentText]:
     text_so_far = ""
     for i, p in enumerate(clean.paras):
         cand = title_candidate(p.text) if p.kind == "text" else None
-        if cand and not starts:
-            starts.append((i, cand))
-            body_since_start, text_so_far = 0, ""
-        elif cand and body_since_start >= MIN_BODY_PARAS and not _is_cited(cand, text_so_far):
+        # A title starts the first document, or a new one once the current one has a body
+        # and does not cite it (a cited title is an attachment of the current document).
+        if cand and (not starts or (body_since_start >= MIN_BODY_PARAS and not _is_cited(cand, text_so_far))):
             starts.append((i, cand))
             body_since_start, text_so_far = 0, ""
         else:
