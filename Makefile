@@ -9,7 +9,7 @@ JOBS   ?= 1
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all venv docs site serve test clean
+.PHONY: all venv docs site serve test clean browser-deps bench-search add check bench bench-large fuzz eval
 
 all: site
 
@@ -24,16 +24,67 @@ venv: $(STAMP)
 docs: venv
 	$(BIN)/python -m converter build -j $(JOBS)
 
+## add: one page into sources/ and docs/ rebuilt: `make add URL=…` fetches it, `make add FILE=…`
+## copies a page saved by hand (give URL=… too to record its address); prints what was extracted
+add: venv
+	$(BIN)/python -m converter add $(if $(URL),--url '$(URL)') $(if $(FILE),--file '$(FILE)') -j $(JOBS)
+
+## check: validate sources/, sidecars and docs/ before a pull request (one line per problem)
+check: venv
+	$(BIN)/python -m converter check -j $(JOBS)
+
 ## site: docs/ -> site/ with MkDocs (strict); dates come from the sources, not the clock
 site: docs
 	SOURCE_DATE_EPOCH=$$($(BIN)/python -m converter epoch) $(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python -m converter.search site
 	@echo "site/ built: $$(ls docs/policies/*.md | grep -vc /index.md) document pages"
 
-serve: docs
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+## serve: the built site (with its Pagefind search, which `mkdocs serve` would not have)
+serve: site
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
-test: venv
+## browser-deps: Debian's Chromium for the browser tests (tests/browser skip if it is missing)
+browser-deps:
+	@command -v chromium >/dev/null || ( \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver ) \
+	  || echo "browser-deps: could not install chromium; the browser tests will be skipped"
+
+test: venv browser-deps
 	$(BIN)/python -m pytest -q
+
+## bench-search: search recall and false hits on docs/, then payload, time and page size at 10,000 generated pages
+bench-search: venv browser-deps
+	$(BIN)/python bench/search_recall.py
+	$(BIN)/python bench/search_scale.py --n 10000
+
+## bench: synthetic corpora of 100 and 1,000 documents: stage speeds, build time, memory, sizes
+## (bench/README.md); bench-large adds 10,000 and the add-one-source check on 5,000
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench]"
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python bench/run.py
+
+bench-large: $(VENV)/.bench-installed
+	$(BIN)/python bench/run.py --large
+
+## eval: accuracy on the reference corpus (fields, body recall, leakage; trafilatura beside ours)
+CORPUS ?= ../shared/corpus
+$(VENV)/.compare-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,compare]"
+	touch $@
+
+eval: venv $(VENV)/.compare-installed
+	@if [ -f "$(CORPUS)/truth.json" ]; then \
+	  $(BIN)/python -m converter eval --truth "$(CORPUS)/truth.json" --raw "$(CORPUS)/raw"; \
+	else echo "eval: no reference corpus at $(CORPUS) (set CORPUS=…); nothing to measure"; fi
+
+## fuzz: the never-crash property tests (tests/test_fuzz.py) at the large budget:
+## 4 properties x FUZZ_EXAMPLES (default 2500) = 10,000 cases, new random inputs each run
+fuzz: venv
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/test_fuzz.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis build *.egg-info

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from . import hanzi, html, numbering, sanitize
 from .model import CleaningRecord, CleanText, Para, RawSource, SourceError
@@ -55,6 +55,7 @@ def spam_score(line: str) -> int:
     return score
 
 
+@lru_cache(maxsize=1 << 16)  # asked twice per line, and furniture lines repeat across pages
 def is_spam(line: str) -> bool:
     return spam_score(line) >= load("spam")["threshold"]
 
@@ -63,15 +64,45 @@ def normalise_space(text: str) -> str:
     return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
-def _source_paras(raw: RawSource, record: CleaningRecord, page: dict) -> list[Para]:
+def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> html.HtmlPage:
+    try:
+        parsed = html.extract(text, raw.meta.url)
+        if parsed.paras:
+            return parsed
+        problem: Exception = SourceError(raw.rel, "no text in the page")
+    except html.NoBody as exc:
+        problem = SourceError(raw.rel, str(exc))
+    # The HTML parser returns an empty document for elements nested too deep; only then is
+    # the (slow) nesting count worth doing.
+    depth = sanitize.nesting_depth(text)
+    if depth <= sanitize.MAX_NESTING:
+        raise problem
+    warnings.append(f"elements nested {depth} deep (the HTML parser stops at 255): flattened below {sanitize.MAX_NESTING}")
+    try:
+        return html.extract(sanitize.flatten_nesting(text), raw.meta.url)
+    except html.NoBody as exc:
+        raise SourceError(raw.rel, f"{exc} (after flattening {depth} nested elements)") from exc
+
+
+def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: list[str]) -> list[Para]:
     text = raw.text.replace("\r\n", "\n").replace("\r", "\n")
+    text, n = sanitize.CONTROL.subn("", text)
+    record.change("control_chars", n)
+    if "\ufffd" in text and "\ufffd" not in raw.data.decode("utf-8", "ignore"):
+        bad = text.count("\ufffd")
+        warnings.append(f"{bad} character(s) could not be decoded as {raw.encoding} and are shown as \ufffd")
     if html.is_html(text):
-        parsed = html.extract(text)
+        parsed = _extract_html(text, raw, warnings)
         for step, reason, removed in parsed.removed:
             record.remove(step, reason, removed)
         # Metadata is attribute text: markup inside it is an injection, never part of a title.
         meta = {k: sanitize.strip_markup(v) for k, v in parsed.meta.items()}
         record.change("meta_markup", sum(1 for k in meta if meta[k] != parsed.meta[k]))
+        for key, value in sorted(meta.items()):
+            # Hacked pages stuff <title> and <meta> with spam: it must not become a title or origin.
+            if isinstance(value, str) and is_spam(value):
+                record.remove("spam", f"spam in page metadata ({key})", value)
+                meta[key] = None
         page.update({k: v for k, v in meta.items() if v})
         return parsed.paras
     return [Para(line) for line in text.split("\n")]
@@ -217,7 +248,8 @@ def _drop_duplicates(paras: list[Para], record: CleaningRecord) -> list[Para]:
 def clean(raw: RawSource) -> CleanText:
     record = CleaningRecord()
     page: dict = {}
-    paras = _source_paras(raw, record, page)
+    warnings: list[str] = []
+    paras = _source_paras(raw, record, page, warnings)
     for p in paras:
         p.text = normalise_space(p.text)
     paras = [p for p in paras if p.text or p.kind != "text"]
@@ -245,4 +277,4 @@ def clean(raw: RawSource) -> CleanText:
     paras = _drop_duplicates(paras, record)
     if not any(p.kind != "text" or re.search(r"[\u4e00-\u9fff]", p.text) for p in paras):
         raise SourceError(raw.rel, "no text left after cleaning (the page is only furniture or spam)")
-    return CleanText(source=raw, paras=paras, page=page, record=record)
+    return CleanText(source=raw, paras=paras, page=page, record=record, warnings=warnings)

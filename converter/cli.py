@@ -7,21 +7,25 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import __version__, cache, pipeline
 from .model import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _summary(result: pipeline.Result, out=None) -> None:
+def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) -> None:
+    """The conversion table (only the documents of the sources in ``only``, when given), then
+    warnings, problems and counts."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(file=out or sys.stdout, width=120, highlight=False, soft_wrap=False)
-    table = Table(title="转换结果 / conversion summary", show_lines=False)
+    shown = [d for d in result.docs if only is None or d.source.get("file") in only]
+    caption = f"{len(result.docs) - len(shown)} documents of unchanged sources not listed" if len(shown) < len(result.docs) else None
+    table = Table(title="转换结果 / conversion summary", show_lines=False, caption=caption)
     for col in ("page", "title", "文号", "date", "warnings"):
         table.add_column(col, overflow="fold")
-    for d in result.docs:
+    for d in shown:
         table.add_row(d.slug, d.title, d.doc_number or "—", d.date or "—", "\n".join(d.warnings) or "")
     console.print(table)
     for w in result.corpus.warnings if result.corpus else []:
@@ -36,9 +40,19 @@ def _summary(result: pipeline.Result, out=None) -> None:
     )
 
 
+def _rel(path: Path) -> str:
+    """A source's ``source.file``: its path relative to the project root (read.read_source)."""
+    path = path.resolve()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    result = pipeline.build(Path(args.sources), Path(args.out), ROOT, jobs=args.jobs)
-    _summary(result)
+    cache_dir = None if args.no_cache else Path(args.cache)
+    result = pipeline.build(Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir)
+    # With the cache, list what this run converted: a table of 10,000 unchanged rows helps nobody.
+    _summary(result, only={_rel(p) for p in result.converted} if result.cached else None)
+    if cache_dir is not None:
+        print(f"{len(result.converted)} sources converted, {result.cached} unchanged (from {cache_dir})")
     return 1 if result.problems else 0
 
 
@@ -52,6 +66,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
     result.written, result.removed = pipeline.write_pages(Path(args.out), pipeline.pages(corpus), owned=())
     _summary(result)
     return 1 if result.problems else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from . import evaluate
+
+    return evaluate.main(Path(args.truth), Path(args.raw), ROOT, compare=not args.no_compare, check=args.check)
 
 
 def cmd_epoch(args: argparse.Namespace) -> int:
@@ -70,6 +90,27 @@ def cmd_epoch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from . import add
+
+    if not (args.url or args.file):
+        print("add: give --url URL (fetch the page) or --file FILE (a page saved by hand)", file=sys.stderr)
+        return 2
+    root = Path(args.root)
+    return add.main(args.url, args.file, root, _under(root, args.sources), _under(root, args.docs), args.jobs, args.delay)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from . import check
+
+    root = Path(args.root)
+    return check.main(root, _under(root, args.sources), _under(root, args.docs), args.jobs, args.strict)
+
+
+def _under(root: Path, path: str | None) -> Path | None:
+    return None if path is None else root / path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m converter", description="Scraped policy pages -> Markdown.")
     parser.add_argument("--version", action="version", version=__version__)
@@ -80,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sources", default=str(ROOT / "sources"))
     p.add_argument("--out", default=str(ROOT / "docs"))
     p.add_argument("-j", "--jobs", **jobs)
+    p.add_argument("--cache", default=str(cache.DEFAULT_DIR), help="conversion cache folder (default .cache/converter)")
+    p.add_argument("--no-cache", action="store_true", help="convert every source, ignoring the cache")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("convert", help="convert the given files into DIR")
@@ -91,6 +134,31 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("epoch", help="print the newest document date in docs/ as a Unix time")
     p.add_argument("--docs", default=str(ROOT / "docs"))
     p.set_defaults(func=cmd_epoch)
+
+    p = sub.add_parser("eval", help="score conversion of saved pages against page-derived truth (fields, body recall, leakage)")
+    p.add_argument("--truth", required=True, help="truth.json: one object per file (title, doc_number, issuer, dates)")
+    p.add_argument("--raw", required=True, help="folder holding the pages named in the truth file")
+    p.add_argument("--no-compare", action="store_true", help="do not run trafilatura beside the converter")
+    p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("add", help="put one page into sources/ (--url fetches it, --file copies a saved page), rebuild docs/, print its summary")
+    p.add_argument("--url", help="the page's address (with --file: recorded in the sidecar, nothing is fetched)")
+    p.add_argument("--file", help="a page saved by hand (HTML or text)")
+    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
+    p.add_argument("--root", default=str(ROOT), help="project folder (default: this project)")
+    p.add_argument("--sources", help="sources folder, relative to --root (default sources)")
+    p.add_argument("--docs", help="docs folder, relative to --root (default docs)")
+    p.add_argument("-j", "--jobs", **jobs)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("check", help="validate sources/, sidecars and docs/ for a pull request; exit 1 on any error")
+    p.add_argument("--strict", action="store_true", help="count warnings (missing 文号/发文机关/date) as errors")
+    p.add_argument("--root", default=str(ROOT), help="project folder (default: this project)")
+    p.add_argument("--sources", help="sources folder, relative to --root (default sources)")
+    p.add_argument("--docs", help="docs folder, relative to --root (default docs)")
+    p.add_argument("-j", "--jobs", **jobs)
+    p.set_defaults(func=cmd_check)
 
     args = parser.parse_args(argv)
     if getattr(args, "jobs", 1) == 0:

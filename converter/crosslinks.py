@@ -1,37 +1,205 @@
-"""Each document's 本文引用 / 被引用 lists, from the corpus-wide link step."""
+"""Cross-links on the site: in-text citation links, each document's 本文引用 / 被引用 lists,
+the stub page of every cited-but-missing document and the 待收录 list of them.
+
+Every link written here points at one of our own generated pages (a slug or a stub id), never
+at anything taken from a source; every piece of scraped text goes through ``esc``.
+"""
 
 from __future__ import annotations
 
-from .link import Corpus, Edge
+import re
+from collections.abc import Callable
+
+import yaml
+
+from . import citations, timeline
+from .link import Corpus, Edge, Missing
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
 from .render import esc
-from .site import doc_date, sort_key
+from .site import POLICY_DIR, doc_date, sort_key
+
+CITED_DIR = "cited"
+LINKED_BLOCKS = ("para", "item")  # the blocks render passes through the linker
 
 
-def _edge_line(e: Edge, corpus: Corpus, other: str) -> str:
-    d = corpus.by_slug.get(other)
-    if d is None:
-        label = e.citation.title or e.citation.doc_number or ""
-        number = f"（{esc(e.citation.doc_number)}）" if e.citation.title and e.citation.doc_number else ""
-        return f"- {esc(label)}{number} <small>未收录</small>"
+def page_of(e: Edge) -> str | None:
+    """Where a citation links, relative to a document page (docs/policies/)."""
+    if e.target:
+        return f"{e.target}.md"
+    if e.stub:
+        return f"../{CITED_DIR}/{e.stub}.md"
+    return None
+
+
+def doc_meta(d: PolicyDocument) -> str:
+    """The citing/cited document's issuer, level and date, as a small grey note."""
     meta = [x for x in ("、".join(d.issuers), LEVEL_NAMES.get(d.level or ""), doc_date(d)) if x]
-    return f"- [{esc(d.title)}]({d.slug}.md) <small>{' · '.join(esc(m) for m in meta)}</small>"
+    return f" <small>{' · '.join(esc(m) for m in meta)}</small>" if meta else ""
+
+
+def cited_name(title: str | None, number: str | None) -> str:
+    """《title》（文号）, 《title》 or 文号, escaped."""
+    if title and number:
+        return f"《{esc(title)}》（{esc(number)}）"
+    return f"《{esc(title)}》" if title else esc(number or "")
+
+
+# --- in-text links ------------------------------------------------------------------------
+
+
+def _esc_part(text: str) -> str:
+    """``esc`` for a piece of a paragraph: the spaces at its ends belong to the paragraph."""
+    out = esc(text)
+    if not out:
+        return " " if text else ""
+    if text[:1].isspace():
+        out = " " + out
+    if text[-1:].isspace():
+        out += " "
+    return out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def _broken_titles(doc: PolicyDocument, url_of: Callable[[citations.Span], str | None]) -> dict[str, list[tuple[int, int, str]]]:
+    """Link pieces for titles the layout broke across two paragraphs (《…城市公立医院 / 综合改革…》):
+    paragraph text -> [(start, end, url)] for its half of such a title."""
+    texts = [_norm(b.text) for b in doc.blocks if b.kind in LINKED_BLOCKS]
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for a, b in zip(texts, texts[1:]):
+        if a.rfind("《") <= a.rfind("》") or "》" not in b:
+            continue
+        for s in citations.spans(a + b):
+            url = url_of(s)
+            if url and s.start < len(a) < s.end:
+                out.setdefault(a, []).append((s.start, len(a), url))
+                out.setdefault(b, []).append((0, s.end - len(a), url))
+    return out
+
+
+def linker_for(doc: PolicyDocument, corpus: Corpus) -> Callable[[str], str]:
+    """A ``render`` linker: escapes a paragraph like ``esc`` and turns each of the document's
+    citations in it into a link to the cited page (or its stub)."""
+    targets: dict[tuple[str, str], str] = {}
+    for e in corpus.outgoing(doc.slug):
+        url = page_of(e)
+        if not url:
+            continue
+        if e.citation.doc_number:
+            targets.setdefault(("n", e.citation.doc_number), url)
+        if e.citation.title:
+            targets.setdefault(("t", citations.title_key(e.citation.title)), url)
+
+    def url_of(s: citations.Span) -> str | None:
+        return (s.doc_number and targets.get(("n", s.doc_number))) or (
+            s.title and targets.get(("t", citations.title_key(s.title)))
+        ) or None
+
+    broken = _broken_titles(doc, url_of) if targets else {}
+
+    def linker(text: str) -> str:
+        if not targets:
+            return esc(text)
+        text = _norm(text)
+        found = [(s.start, s.end, url) for s in citations.spans(text) for url in [url_of(s)] if url]
+        out, pos = [], 0
+        for start, end, url in sorted(found + broken.get(text, [])):
+            if start < pos:
+                continue
+            out.append(_esc_part(text[pos:start]))
+            out.append(f"[{_esc_part(text[start:end])}]({url})")
+            pos = end
+        if not out:
+            return esc(text)
+        out.append(_esc_part(text[pos:]))
+        return "".join(out)
+
+    return linker
+
+
+# --- 本文引用 / 被引用 -------------------------------------------------------------------------
+
+
+def _out_line(e: Edge, corpus: Corpus) -> str:
+    c = e.citation
+    if e.target:
+        d = corpus.by_slug[e.target]
+        return f"- [{esc(d.title)}]({e.target}.md){doc_meta(d)}"
+    if e.stub:
+        return f"- [{cited_name(c.title, c.doc_number)}](../{CITED_DIR}/{e.stub}.md) <small>待收录</small>"
+    options = "、".join(f"[{esc(corpus.by_slug[s].title)}]({s}.md)" for s in e.candidates)
+    return f"- {cited_name(c.title, c.doc_number)} <small>对应多份文件，未链接：{options}</small>"
 
 
 def link_section(doc: PolicyDocument, corpus: Corpus) -> list[str]:
-    out_edges = corpus.outgoing(doc.slug)
-    in_edges = corpus.incoming(doc.slug)
+    """本文引用, 被引用 and the document's 政策脉络 timeline, as Markdown lines."""
     lines: list[str] = []
-    if out_edges:
-        lines += ["## 本文引用 { #cites .links }", ""]
-        lines += [_edge_line(e, corpus, e.target or "") for e in out_edges] + [""]
-    if in_edges:
+    seen: set[str] = set()
+    out_lines = []
+    for e in corpus.outgoing(doc.slug):
+        key = e.target or e.stub or f"{e.citation.title}|{e.citation.doc_number}"
+        if key not in seen:
+            seen.add(key)
+            out_lines.append(_out_line(e, corpus))
+    if out_lines:
+        lines += ["## 本文引用 { #cites .links }", ""] + out_lines + [""]
+    citing = sorted({e.source for e in corpus.incoming(doc.slug)}, key=lambda s: sort_key(corpus.by_slug[s]))
+    if citing:
         lines += ["## 被引用 { #cited-by .links }", ""]
-        seen = set()
-        for e in sorted(in_edges, key=lambda e: sort_key(corpus.by_slug[e.source])):
-            if e.source not in seen:
-                seen.add(e.source)
-                lines.append(_edge_line(e, corpus, e.source))
+        lines += [f"- [{esc(corpus.by_slug[s].title)}]({s}.md){doc_meta(corpus.by_slug[s])}" for s in citing]
         lines.append("")
-    return lines
+    return lines + timeline.chain_section(doc, corpus)
+
+
+# --- stubs and 待收录 --------------------------------------------------------------------------
+
+
+def _front(title: str) -> str:
+    body = yaml.safe_dump({"title": title, "search": {"exclude": True}}, allow_unicode=True, sort_keys=False, width=10**9)
+    return f"---\n{body}---\n\n"
+
+
+def most_cited(corpus: Corpus) -> list[Missing]:
+    """Missing documents, most cited first; ties by name so the order is stable."""
+    return sorted(corpus.missing.values(), key=lambda m: (-len(m.cited_by), m.title or m.doc_number or "", m.id))
+
+
+def stub_page(m: Missing, corpus: Corpus) -> str:
+    name = m.title or m.doc_number or m.id
+    lines = [f"# {esc(name)}", "", "本库尚未收录这份文件，下列文件引用了它。收录它的来源后，这里会换成文件全文，引用它的页面也会自动链接过去。", ""]
+    lines += ["| 标题 | 文号 |", "| --- | --- |", f"| {esc(m.title) if m.title else '—'} | {esc(m.doc_number) if m.doc_number else '—'} |", ""]
+    if len(m.titles) > 1:
+        lines += ["引用时使用的其他名称：" + "；".join(f"《{esc(t)}》" for t in m.titles[1:]), ""]
+    citing = sorted(m.cited_by, key=lambda s: sort_key(corpus.by_slug[s]))
+    lines += [f"## 引用它的文件 <small>（{len(citing)}）</small>", ""]
+    lines += [f"- [{esc(corpus.by_slug[s].title)}](../{POLICY_DIR}/{s}.md){doc_meta(corpus.by_slug[s])}" for s in citing]
+    return _front(name) + "\n".join(lines).rstrip() + "\n"
+
+
+def missing_index(corpus: Corpus) -> str:
+    items = most_cited(corpus)
+    lines = [
+        "# 待收录",
+        "",
+        (
+            f"被本库文件引用、但本库尚未收录的文件共 {len(items)} 份，按被引用次数排列。"
+            "这是贡献者的待办清单：找到其中一份的原文页面，按“贡献指南”中添加文件的步骤把它加入 `sources/` 即可。"
+        ),
+        "",
+    ]
+    if items:
+        lines += ["| 被引用 | 文件 | 文号 |", "| --- | --- | --- |"]
+        for m in items:
+            name = f"[{esc(m.title or m.doc_number or m.id)}]({m.id}.md)"
+            lines.append(f"| {len(m.cited_by)} | {name} | {esc(m.doc_number) if m.doc_number else '—'} |")
+    return _front("待收录") + "\n".join(lines).rstrip() + "\n"
+
+
+def pages(corpus: Corpus) -> dict[str, str]:
+    """docs/cited/: one stub per missing document, and the 待收录 list."""
+    out = {f"{CITED_DIR}/{m.id}.md": stub_page(m, corpus) for m in corpus.missing.values()}
+    out[f"{CITED_DIR}/index.md"] = missing_index(corpus)
+    return out

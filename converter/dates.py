@@ -47,6 +47,7 @@ def parse(text: str | None) -> str | None:
 
 
 def is_date_line(text: str) -> bool:
-    """A line that is only a date (the date line of a 落款)."""
+    """A line that is only a date (the date line of a 落款), bracketed or not: （2023年4月12日）."""
+    text = re.sub(r"^\s*[（(](.*)[)）]\s*$", r"\1", text)
     found = find(text)
     return bool(found) and found[0][0] == 0 and found[0][1] >= len(text.rstrip()) - 1

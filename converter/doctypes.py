@@ -47,3 +47,18 @@ def classify(title: str) -> str | None:
         if pattern.search(title):
             return kind
     return title_ending(title)
+
+
+# The site's column name (<meta name="ColumnName">) for pages about a document rather than documents.
+COLUMN_TYPES = (
+    (re.compile(r"解读"), "解读"),
+    (re.compile(r"任免"), "任免"),
+    (re.compile(r"统计公报"), "统计公报"),
+)
+
+
+def from_column(column: str | None) -> str | None:
+    for pattern, kind in COLUMN_TYPES:
+        if column and pattern.search(column):
+            return kind
+    return None

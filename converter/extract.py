@@ -23,9 +23,19 @@ LEVEL_VALUES = {"national", "provincial", "municipal", "county", None}
 _STEM_SAFE = re.compile(r"[^0-9A-Za-z_\-\u4e00-\u9fff]+")
 
 
+# Names a page may not take: Windows device names (CON.md cannot exist there, whatever the
+# extension) and the folder's own generated index page.
+RESERVED_STEMS = frozenset({"con", "prn", "aux", "nul", "index", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+# In bytes, so slug + suffixes + ".md.tmp" stays far below the 255-byte file-name limit.
+MAX_STEM_BYTES = 120
+
+
 def slug_for(doc: DocumentText) -> str:
     """A file-system-safe, stable name: the source's stem, plus -2, -3 for later documents."""
-    stem = _STEM_SAFE.sub("-", doc.source.path.stem).strip("-")[:80] or doc.source.sha256[:12]
+    stem = _STEM_SAFE.sub("-", doc.source.path.stem).strip("-")
+    stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip("-") or doc.source.sha256[:12]
+    if stem.lower() in RESERVED_STEMS:
+        stem += "_"
     return stem if doc.index == 0 else f"{stem}-{doc.index + 1}"
 
 
@@ -52,7 +62,18 @@ def extract(doc: DocumentText) -> PolicyDocument:
     overrides = {k: v for k, v in src.meta.overrides.items() if k in OVERRIDABLE}
     blocks, header = structure.build(doc.paras)
 
-    title = overrides.get("title") or doc.title
+    # The page's own title (信息公开 table, ArticleTitle) outranks the title line; the
+    # <title> element, which carries site and column names, only stands in for a missing one.
+    first_doc = doc.index == 0
+    title, _, present = _first(
+        ("override", overrides.get("title")),
+        ("page", page.get("title") if first_doc else None),
+        ("line", doc.title),
+    )
+    if title and len(present) > 1 and re.sub(r"\s+", "", str(present[1][1])) != re.sub(r"\s+", "", str(title)):
+        _conflict("title", present, warnings)
+    title = title or (page.get("html_title") if first_doc else None)
+    warnings += [w for w in page.get("page_warnings", []) if first_doc]
     if not title:
         raise SourceError(src.rel, f"document {doc.index + 1}: no title found (add `overrides: {{title: …}}` to the sidecar)")
     if doc.title_origin == "lead" and "title" not in overrides:
@@ -72,6 +93,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
         ("override", overrides.get("issuers")),
         ("page", page.get("issuers")),
         ("落款", sig_issuers),
+        ("令", [header.decree_issuer] if header.decree_issuer else []),
         ("title", title_issuers),
     )
     issuers = [issuers] if isinstance(issuers, str) else list(issuers or [])
@@ -103,9 +125,12 @@ def extract(doc: DocumentText) -> PolicyDocument:
 
     # A page whose title had to be taken from its lead sentence is a news item.
     doc_type = overrides.get("doc_type") or ("新闻" if doc.title_origin == "lead" else doctypes.classify(title))
+    if doc.index == 0 and "doc_type" not in overrides:
+        # The page's column (解读材料, 领导干部任免) says what a title alone may not (一图读懂…).
+        doc_type = doctypes.from_column(page.get("column")) or doc_type
 
     body = "\n".join(b.text for b in blocks if b.kind not in ("doc_number", "signature"))
-    cites = citations.extract(body, own_number=doc_number, own_title=title)
+    cites = citations.extract(body, own_number=doc_number, own_title=title, attachments=header.attachments)
     if doc_type == "解读" and doc_number and "doc_number" not in overrides:
         # A 解读 page names the document it interprets; that 文号 is a citation, not its own.
         cites.insert(0, citations.Citation(None, doc_number))

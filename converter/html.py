@@ -1,5 +1,15 @@
 """HTML pages -> paragraphs of plain text plus the metadata the page carries.
 
+The main text is found by structure and text density, with no per-site rules (and no
+known container ids): every block element's own text is a *unit*. A unit of sentence text
+is content; link text, lines that are furniture by the rules in data/noise.yml and
+labelled page fields (发布时间：…) cost; other short lines (headings, 落款, table cells)
+are neutral. The element whose subtree holds the most content net of cost is the body
+(ties go to the outer element, so neutral parts beside the text stay with it), minus
+teaser boxes in it (headline links with summaries). Everything outside is recorded as
+removed; inside, link lists are dropped, data tables stay tables and links to files
+become attachments. Pages that are text between stray tags keep their line breaks.
+
 Nothing from the page survives as markup: only text (and table cells and link targets as
 data) leaves this module, so scraped HTML can never reach the site as HTML.
 """
@@ -8,17 +18,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
+from . import pagemeta, sanitize
 from .model import Para
+from .pagemeta import is_label_line
 
 HTML_HINT = re.compile(r"<\s*(html|body|div|p|span|table|br|td|meta|head|a\s|!doctype|legend|samp|center)\b", re.I)
 
 # Elements whose content is never page text.
 DROP_TAGS = {
-    "script", "style", "noscript", "iframe", "template", "object", "embed", "svg", "canvas",
+    "script", "style", "noscript", "iframe", "template", "object", "svg", "canvas",
     "head", "title", "select", "option", "button", "input", "textarea", "map", "audio", "video",
     "marquee", "frame", "frameset", "applet",
 }
@@ -27,46 +40,84 @@ BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "tbody",
     "thead", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "header", "footer", "nav", "aside", "main", "blockquote", "pre", "hr", "address", "center",
-    "form", "fieldset", "legend", "figure", "figcaption", "details", "summary", "menu",
+    "form", "fieldset", "legend", "figure", "figcaption", "details", "summary", "menu", "body", "html",
 }
+CELL_TAGS = {"td", "th"}
 # Inline styles that hide injected link farms from human visitors.
 HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|"
-    r"(left|top|text-indent)\s*:\s*-\d{3,}|(width|height)\s*:\s*0(px)?\s*(;|$)|opacity\s*:\s*0(\.0*)?\s*(;|$)",
+    r"(left|right|top|bottom|text-indent)\s*:\s*-\d{3,}|(width|height)\s*:\s*0(px)?\s*(;|$)|opacity\s*:\s*0(\.0*)?\s*(;|$)|"
+    r"clip\s*:\s*rect\(\s*0\D*0\D*0\D*0\D*\)|transform\s*:\s*scale\(\s*0(\.0*)?\s*[,)]",
     re.I,
 )
-META_NAMES = {
-    "articletitle": "title",
-    "pubdate": "publish_date",
-    "firstpublishedtime": "publish_date",
-    "contentsource": "origin",
-    "keywords": "keywords",
-    "description": "description",
-    "sitename": "site_name",
-    "columnname": "column",
-}
+# Links to files are attachments (附件), not navigation.
+ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|pptx?|txt|ceb|tif)(\?.*)?$", re.I)
+
+# Density scoring.
+SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?]")
+DENSE_MIN_CHARS = 10  # a unit this long with sentence punctuation is content
+DENSE_LONG_CHARS = 50  # a unit this long is content even without punctuation (not a table cell)
+FURNITURE_WEIGHT = 1.0  # how much a character of furniture costs against one of content
+MIN_BODY_MASS = 20  # less content than this: the page has no recognisable body
+# Inside the body, a block whose text is mostly links (a 相关链接 list) is furniture.
+LINK_LIST_MIN_LINKS = 3
+LINK_LIST_DENSITY = 0.7
+
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+# A source line break inside a paragraph: dropped between Chinese characters, a space elsewhere.
+# Letter-spaced words (总　则, 几 个 问 题 的 通 知, names aligned as 汤 涛): single Chinese
+# characters separated by spaces are one word.
+_SPACED_CHARS = re.compile(r"(?:(?<=^)|(?<=[\s：:，,、；;。]))([\u4e00-\u9fff])(?:[ \u00a0\u3000]+(?=[\u4e00-\u9fff](?:[\s：:，,、；;。]|$)))")
+_SOFT_BREAK_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u00a0]*\n[\s\u00a0]*(?=[{_CJK}])")
 
 
 @dataclass
 class HtmlPage:
     paras: list[Para]
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
     removed: list[tuple[str, str, str]] = field(default_factory=list)  # (step, reason, text)
+
+
+class NoBody(ValueError):
+    """The page has no recognisable main text (only navigation, links or furniture)."""
 
 
 def is_html(text: str) -> bool:
     return bool(HTML_HINT.search(text[:20000]))
 
 
+def _tag(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+_sheet: list = [None, (frozenset(), frozenset())]  # (root of the last page, its hidden classes and ids)
+
+
 def _is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
-    return bool(style and HIDDEN_STYLE.search(style))
+    if style and HIDDEN_STYLE.search(style):
+        return True
+    # Classes and ids the page's own <style> hides; worked out once per page (the cache holds
+    # the root, so the identity test cannot match a later page's recycled object).
+    root = el.getroottree().getroot()
+    if _sheet[0] is not root:
+        css = "\n".join(s.text or "" for s in root.iter("style"))
+        _sheet[:] = [root, sanitize.hidden_names(css, HIDDEN_STYLE)]
+    classes, ids = _sheet[1]
+    return bool(
+        (classes and classes.intersection((el.get("class") or "").split())) or (ids and el.get("id") in ids)
+    )
 
 
 def _squash(text: str) -> str:
     return re.sub(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+", " ", text)
+
+
+def _dense(text: str) -> str:
+    return _WS.sub("", text)
 
 
 def parse(text: str) -> etree._Element:
@@ -78,63 +129,481 @@ def parse(text: str) -> etree._Element:
         return lxml.html.document_fromstring("<html><body></body></html>")
 
 
-def harvest_meta(root: etree._Element) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for el in root.iter("meta"):
-        name = (el.get("name") or el.get("property") or "").strip().lower()
-        key = META_NAMES.get(name)
-        content = (el.get("content") or "").strip()
-        if key and content and key not in meta:
-            meta[key] = _squash(content).strip()
-    title = root.find(".//title")
-    if title is not None and title.text_content().strip():
-        meta["html_title"] = _squash(title.text_content()).strip()
-    return meta
-
-
-def extract(text: str) -> HtmlPage:
-    root = parse(text)
-    page = HtmlPage(paras=[], meta=harvest_meta(root))
-    lines: list[str] = [""]
-
-    def emit(s: str | None) -> None:
-        if s:
-            lines[-1] += _squash(s)
-
-    def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag:  # comments and processing instructions carry no page text
-            emit(el.tail)
-            return
-        tag = tag.lower()
+def _drop_invisible(root: etree._Element, removed: list[tuple[str, str, str]]) -> None:
+    """Remove scripts, styles, forms and hidden elements (injected link farms) from the tree."""
+    doomed = []
+    for el in root.iter():
+        tag = _tag(el)
+        if not tag:
+            if isinstance(el, (etree._Comment, etree._ProcessingInstruction)):
+                doomed.append(el)
+            continue
         if tag in DROP_TAGS or _is_hidden(el):
-            hidden_text = _squash(el.text_content()).strip() if tag not in {"script", "style", "head"} else ""
+            doomed.append(el)
+    doomed_set = set(doomed)
+    for el in doomed:
+        if any(a in doomed_set for a in el.iterancestors()):
+            continue
+        tag = _tag(el)
+        if tag and tag not in {"script", "style", "head", "title"}:
+            hidden_text = _squash(el.text_content()).strip()
             if hidden_text:
                 reason = f"<{tag}> element" if tag in DROP_TAGS else "hidden element"
-                page.removed.append(("hidden", reason, hidden_text[:2000]))
-            emit(el.tail)
+                removed.append(("hidden", reason, hidden_text[:2000]))
+        _remove_keep_tail(el)
+
+
+def _remove_keep_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    prev = el.getprevious()
+    if tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+# ---------------------------------------------------------------- density scoring
+
+
+@dataclass
+class _Unit:
+    text: int = 0  # non-link characters of the element's own text
+    link: int = 0  # characters inside ordinary links
+    punct: int = 0
+    body: str = ""
+
+
+def _units(root: etree._Element) -> dict[etree._Element, _Unit]:
+    """Each block element's own text (text not inside a nested block), split into link and non-link."""
+    units: dict[etree._Element, _Unit] = {}
+
+    def add(owner, s: str | None, in_link: bool) -> None:
+        if not s:
+            return
+        d = _dense(s)
+        if not d:
+            return
+        u = units.setdefault(owner, _Unit())
+        if in_link:
+            u.link += len(d)
+        else:
+            u.text += len(d)
+            u.punct += len(SENTENCE_PUNCT.findall(d))
+            if len(u.body) < 200:
+                u.body += d
+
+    def walk(el, owner, in_link: bool) -> None:
+        tag = _tag(el)
+        if tag in BLOCK_TAGS:
+            owner = el
+        if tag == "a" and not ATTACHMENT_EXT.search(el.get("href") or ""):
+            in_link = True
+        add(owner, el.text, in_link)
+        for child in el:
+            walk(child, owner, in_link)
+            add(owner, child.tail, in_link)
+
+    walk(root, root, False)
+    return units
+
+
+def _furniture_line(text: str) -> bool:
+    from .clean import is_spam, line_rules  # clean imports this module
+
+    if is_spam(text):
+        return True
+    return any(len(text) <= r.max_len and r.pattern.search(text) for r in line_rules())
+
+
+def _in_cell(el, tables: dict) -> bool:
+    """Inside a cell of a data table, where short text is data, not furniture."""
+    for anc in [el, *el.iterancestors()]:
+        if _tag(anc) in CELL_TAGS:
+            table = next(anc.iterancestors("table"), None)
+            if table is None:
+                return False
+            if table not in tables:
+                tables[table] = _is_data_table(table)
+            return tables[table]
+    return False
+
+
+TEASER_TAGS = {"div", "ul", "ol", "dl", "section", "aside", "table", "nav"}
+TEASER_LINK_SHARE = 0.15  # a box of headline links with summaries: 15% or more of it is links
+
+
+def find_body(root: etree._Element) -> tuple[etree._Element | None, float]:
+    """The element holding the main text, and its content mass."""
+    body, mass, _ = _score(root)
+    return body, mass
+
+
+def _score(root: etree._Element) -> tuple[etree._Element | None, float, list[etree._Element]]:
+    """The body element, its content mass, and boxes inside it to leave out (teaser lists:
+    headline links with summary sentences, beside the text)."""
+    units = _units(root)
+    mass: dict[etree._Element, float] = {}
+    cost: dict[etree._Element, float] = {}
+    chars: dict[etree._Element, int] = {}
+    linked: dict[etree._Element, int] = {}
+    tables: dict = {}
+    for el, u in units.items():
+        m = c = 0.0
+        in_cell = _in_cell(el, tables)
+        long_line = u.text >= DENSE_LONG_CHARS and not in_cell
+        if u.text >= DENSE_MIN_CHARS and (u.punct or long_line) and u.link <= u.text:
+            if _furniture_line(u.body):
+                c += u.text
+            else:
+                m += u.text
+        elif u.text and (_furniture_line(u.body) or is_label_line(u.body)):
+            # Short lines are neutral (a body has its headings, 落款 and date lines) unless
+            # they are furniture by rule or labelled page fields (发布时间：…).
+            c += u.text
+        c += u.link
+        for anc in [el, *el.iterancestors()]:
+            mass[anc] = mass.get(anc, 0.0) + m
+            cost[anc] = cost.get(anc, 0.0) + c
+            chars[anc] = chars.get(anc, 0) + u.text + u.link
+            linked[anc] = linked.get(anc, 0) + u.link
+    best, best_score, best_depth = None, 0.0, -1
+    for el, m in mass.items():
+        if m <= 0:
+            continue
+        score = m - FURNITURE_WEIGHT * cost.get(el, 0.0)
+        depth = sum(1 for _ in el.iterancestors())
+        # Ties go to the outer element: it also holds the body's neutral parts (tables, 落款).
+        if score > best_score or (score == best_score and depth < best_depth):
+            best, best_score, best_depth = el, score, depth
+    if best is None:
+        return None, 0.0, []
+    kids = [k for k in best if mass.get(k, 0) > 0]
+    main = max(kids, key=lambda k: mass[k], default=None)
+    teasers = [
+        k for k in kids
+        if k is not main and _tag(k) in TEASER_TAGS and len(list(k.iter("a"))) >= 2
+        and linked.get(k, 0) >= TEASER_LINK_SHARE * chars.get(k, 1)
+    ]
+    kept = mass[best] - sum(mass[k] for k in teasers)
+    return best, kept, teasers
+
+
+# ---------------------------------------------------------------- text out of elements
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    """A grid of cells (not a layout table wrapping paragraphs)."""
+    if table.find(".//table") is not None:
+        return False
+    rows = [tr for tr in table.iter("tr")]
+    if len(rows) < 2:
+        return False
+    widths = [sum(1 for c in tr if _tag(c) in CELL_TAGS) for tr in rows]
+    if max(widths) < 2:
+        return False
+    # Layout tables hold long running paragraphs in one cell; data cells are short.
+    longest = max((len(_dense(c.text_content())) for tr in rows for c in tr if _tag(c) in CELL_TAGS), default=0)
+    return longest <= 600
+
+
+def _table_rows(table: etree._Element) -> list[list[str]]:
+    rows = []
+    for tr in table.iter("tr"):
+        cells = [_inline_text(c) for c in tr if _tag(c) in CELL_TAGS]
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def _unspace(text: str) -> str:
+    return _SPACED_CHARS.sub(r"\1", text) if " " in text else text
+
+
+def _inline_text(el: etree._Element) -> str:
+    """All text of an element on one line (table cells, titles)."""
+    return _unspace(_squash(_SOFT_BREAK_CJK.sub("", "".join(el.itertext())).replace("\n", " ")).strip())
+
+
+def _link_list(el: etree._Element) -> bool:
+    links = [a for a in el.iter("a") if not ATTACHMENT_EXT.search(a.get("href") or "")]
+    if len(links) < LINK_LIST_MIN_LINKS:
+        return False
+    total = len(_dense(el.text_content()))
+    linked = sum(len(_dense(a.text_content())) for a in links)
+    return total > 0 and linked >= LINK_LIST_DENSITY * total
+
+
+class _Writer:
+    """Turns an element tree into paragraphs: text lines, tables and attachments."""
+
+    def __init__(self, base_url: str | None, newline_is_break: bool, skip: tuple = ()):
+        self.skip = set(skip)
+        self.paras: list[Para] = []
+        self.line = ""
+        self.base_url = base_url
+        self.newline_is_break = newline_is_break
+        self.removed: list[tuple[str, str, str]] = []
+
+    def emit(self, s: str | None) -> None:
+        if s:
+            self.line += s
+
+    def flush(self) -> None:
+        text = self.line
+        self.line = ""
+        if self.newline_is_break:
+            parts = text.split("\n")
+        else:
+            parts = [_SOFT_BREAK_CJK.sub("", text).replace("\n", " ")]
+        for part in parts:
+            part = _unspace(_squash(part).strip())
+            if part:
+                self.paras.append(Para(part))
+
+    def walk(self, el: etree._Element, inner_furniture: bool = True) -> None:
+        tag = _tag(el)
+        if not tag:
+            return
+        if el in self.skip:
+            self.flush()
+            text = _squash(el.text_content()).strip()
+            if text:
+                self.removed.append(("furniture", "teaser list beside the main text", text[:2000]))
+            return
+        if inner_furniture and tag in BLOCK_TAGS and tag not in {"body", "html"} and _link_list(el):
+            self.flush()
+            text = _squash(el.text_content()).strip()
+            if text:
+                self.removed.append(("furniture", "link list inside the main text", text[:2000]))
+            return
+        if tag == "table" and _is_data_table(el):
+            self.flush()
+            rows = _table_rows(el)
+            if rows:
+                self.paras.append(Para(" ".join(" ".join(r) for r in rows)[:200], kind="table", rows=rows))
+            return
+        if tag == "a":
+            href = (el.get("href") or "").strip()
+            name = _inline_text(el)
+            if name and (ATTACHMENT_EXT.search(href) or ATTACHMENT_EXT.search(name)) and not href.lower().startswith(("javascript:", "data:")):
+                self.flush()
+                url = urljoin(self.base_url, href) if self.base_url and href else href or None
+                self.paras.append(Para(name, kind="attachment", href=url))
+                return
+        block = tag in BLOCK_TAGS
+        if block:
+            self.flush()
+        self.emit(el.text)
+        for child in el:
+            self.walk(child, inner_furniture)
+            self.emit(child.tail)
+        if block:
+            self.flush()
+
+
+SOUP_SHARE = 0.5
+
+
+HEAD_LINES_MAX = 4  # title, 文号, subtitle lines shown just above the text container
+HEAD_LINE_CHARS = 120
+
+
+def widen_to_header(body: etree._Element) -> etree._Element:
+    """Take in the parent when all it adds is a few plain lines (the title and 文号 shown
+    above the text container): no links, tables, labelled fields or furniture."""
+    while True:
+        parent = body.getparent()
+        if parent is None or _tag(parent) in ("body", "html"):
+            return body
+        extra = [el for el in parent if el is not body]
+        writer = _Writer(None, False)
+        for el in extra:
+            if _tag(el) and (_tag(el) in ("table", "a", "ul", "ol", "form") or el.find(".//a") is not None or el.find(".//table") is not None):
+                return body
+            writer.walk(el, inner_furniture=False)
+            writer.flush()
+        writer.emit(parent.text)
+        writer.flush()
+        lines = [p.text for p in writer.paras]
+        if len(lines) > HEAD_LINES_MAX or any(
+            len(t) > HEAD_LINE_CHARS or _furniture_line(t) or is_label_line(t) for t in lines
+        ):
+            return body
+        body = parent
+
+
+def _is_tag_soup(root: etree._Element) -> bool:
+    """Text pasted between stray tags (a page saved as text): most of the text sits
+    directly in <body>, not in any block element, and paragraphs are line ends."""
+    units = _units(root)
+    total = sum(u.text + u.link for u in units.values())
+    loose = sum(u.text + u.link for el, u in units.items() if _tag(el) in ("body", "html"))
+    return total == 0 or loose >= SOUP_SHARE * total
+
+
+def _base_url(root: etree._Element, meta: dict) -> str | None:
+    base = root.find(".//base")
+    if base is not None and base.get("href", "").startswith("http"):
+        return base.get("href")
+    url = meta.get("url")
+    return url if url and url.startswith("http") else None
+
+
+def _outside_lines(root: etree._Element, body: etree._Element) -> list[str]:
+    """The text lines of everything but the body, for the record of what was dropped."""
+    writer = _Writer(None, False)
+
+    def walk(el):
+        if el is body:
+            writer.flush()
+            return
+        tag = _tag(el)
+        if not tag:
             return
         block = tag in BLOCK_TAGS
         if block:
-            lines.append("")
-        emit(el.text)
+            writer.flush()
+        writer.emit(el.text)
         for child in el:
             walk(child)
+            writer.emit(child.tail)
         if block:
-            lines.append("")
-        emit(el.tail)
+            writer.flush()
 
-    body = root.find("body")
-    walk(body if body is not None else root)
-    # Real pages mark paragraphs with tags and wrap lines freely inside them; text pasted
-    # between stray tags (a page saved as text) marks paragraphs with line ends instead.
-    newline_is_break = not any(
-        (el.text_content() or "").strip() for el in root.iter("p", "br", "td", "li", "h1", "h2", "h3")
-    )
-    for line in lines:
-        parts = line.split("\n") if newline_is_break else [line.replace("\n", " ")]
-        for part in parts:
-            part = part.strip()
-            if part:
-                page.paras.append(Para(part))
+    walk(root)
+    writer.flush()
+    return [p.text for p in writer.paras]
+
+
+TITLE_SEARCH_PARAS = 15  # the title line comes within the first paragraphs (after a 令 preamble)
+
+
+def _title_paras(paras: list[Para], title: str | None, body) -> list[Para]:
+    """Put the page's title line first: joined when broken over several paragraphs, moved
+    ahead of a promulgation preamble (国务院令 第N号 …), or taken from the element that
+    shows it above the text container."""
+    if not title:
+        return _guess_title_paras(paras)
+    want = _dense(title)
+    for i in range(min(TITLE_SEARCH_PARAS, len(paras))):
+        acc = ""
+        for j in range(i, min(i + 4, len(paras))):
+            if paras[j].kind != "text":
+                break
+            acc += _dense(paras[j].text)
+            if acc == want:
+                line = Para(title)
+                return [line, *paras[:i], *paras[j + 1 :]]
+            if not want.startswith(acc):
+                break
+    from .split import title_candidate  # split does not import this module
+
+    if not title_candidate(title):
+        return paras  # split takes a title that is no title line from the page metadata
+    for anc in [body, *body.iterancestors()]:
+        for el in anc.itersiblings(preceding=True):
+            if any(_tag(sub) and _dense(sub.text_content()) == want for sub in el.iter()):
+                return [Para(title), *paras]
+    return paras
+
+
+TITLE_MAX_PIECES = 4  # a centred title is broken over at most this many lines
+_LETTER_SPACING = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_ORDER_HEAD = re.compile(r"[\u4e00-\u9fff]{2,20}令$")
+_ORDER_NUMBER = re.compile(r"^第\s*[0-9０-９]{1,5}\s*号$")
+
+
+def _guess_title_paras(paras: list[Para]) -> list[Para]:
+    """With no title from the page: join a title broken over its first short lines
+    (国务院办公厅关于2019年 / 部分节假日安排的通知), and after a promulgation order
+    (XX令 / 第N号 / … / date) put the regulation's own title first."""
+    from . import dates
+    from .split import title_candidate
+
+    start = 0
+    if len(paras) > 2 and _ORDER_HEAD.search(paras[0].text) and _ORDER_NUMBER.match(paras[1].text):
+        for j in range(2, min(TITLE_SEARCH_PARAS, len(paras))):
+            if paras[j].kind == "text" and dates.is_date_line(paras[j].text):
+                start = j + 1
+                break
+    pieces: list[str] = []
+    for p in paras[start : start + TITLE_MAX_PIECES]:
+        if p.kind != "text" or len(p.text) > 60 or SENTENCE_PUNCT.search(p.text) or p.text.endswith(("：", ":")):
+            break
+        pieces.append(p.text)
+        joined = _LETTER_SPACING.sub("", "".join(pieces))  # 几 个 问 题 的 通 知
+        if title_candidate(joined):
+            line = Para(joined)
+            return [line, *paras[:start], *paras[start + len(pieces) :]]
+    return paras
+
+
+_TITLE_CLASS = re.compile(r"(^|[\s_-])(title|tit|bt|biaoti|headline)([\s_-]|$)", re.I)
+HEADING_LEVELS = 3  # how many ancestors of the body to look above for its heading
+
+
+def heading_above(body: etree._Element, site_name: str | None = None) -> str | None:
+    """The heading shown just above the text container (h1/h2/h3 or a *title* class),
+    unless it is the site's name (a logo heading)."""
+    for level, anc in enumerate([body, *body.iterancestors()]):
+        if level > HEADING_LEVELS:
+            break
+        for el in anc.itersiblings(preceding=True):
+            found = None
+            for sub in el.iter():
+                tag = _tag(sub)
+                if tag in ("h1", "h2", "h3") or _TITLE_CLASS.search(f"{sub.get('class', '')} {sub.get('id', '')}"):
+                    text = _inline_text(sub)
+                    if 6 <= len(text) <= 120 and text != site_name and not _furniture_line(text):
+                        found = text
+            if found:
+                return found
+    return None
+
+
+def extract(text: str, url: str | None = None) -> HtmlPage:
+    root = parse(text)
+    page = HtmlPage(paras=[], meta={})
+    meta_tags = pagemeta.meta_tags(root)
+    _drop_invisible(root, page.removed)
+    base = url or _base_url(root, meta_tags)
+
+    if _is_tag_soup(root):
+        # No paragraph markup at all: the whole page is the text, lines are paragraphs.
+        writer = _Writer(base, True)
+        body_el = root.find("body")
+        writer.walk(body_el if body_el is not None else root, inner_furniture=False)
+        writer.flush()
+        page.paras = writer.paras
+        page.meta = pagemeta.collect(meta_tags, {})
+        return page
+
+    body, mass, teasers = _score(root)
+    if body is None or mass < MIN_BODY_MASS:
+        raise NoBody("no recognisable main text in the page (only navigation, links or page furniture)")
+    body = widen_to_header(body)
+    outside = _outside_lines(root, body)
+    info, used = pagemeta.info_fields(outside)
+    page.meta = pagemeta.collect(meta_tags, info)
+    page.meta["body_by_structure"] = "yes"
+    if not page.meta.get("title"):
+        heading = heading_above(body, page.meta.get("site_name"))
+        if heading:
+            page.meta["title"] = heading
+
+    writer = _Writer(base, False, teasers)
+    writer.walk(body)
+    writer.flush()
+    page.paras = _title_paras(writer.paras, page.meta.get("title"), body)
+    for i, line in enumerate(outside):
+        if i in used:
+            page.removed.append(("metadata", "moved to metadata: page information table", line[:2000]))
+        else:
+            page.removed.append(("furniture", "outside the main text", line[:2000]))
+    page.removed.extend(writer.removed)
     return page

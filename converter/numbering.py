@@ -43,7 +43,9 @@ MARKERS: tuple[Marker, ...] = (
     Marker("article", re.compile(rf"^第(?P<n>[{CN_NUM}]+)条"), "cn"),
     Marker("section", re.compile(rf"^(?P<n>[{CN_NUM}]+)\s*[、，,．.]"), "cn"),
     Marker("subsection", re.compile(rf"^[（(]\s*(?P<n>[{CN_NUM}]+)\s*[)）]"), "cn"),
-    Marker("decimal", re.compile(r"^(?P<n>\d{1,2}\.\d{1,2})(?![\d%])(?=\s*[\u4e00-\u9fff])"), "arabic"),
+    # Decimal plans: 1.1 / 1.1.1 clauses, and a bare "1 总体要求" heading line (short, no punctuation).
+    Marker("decimal", re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){1,2})(?![\d%.])(?=\s*[\u4e00-\u9fff])"), "arabic"),
+    Marker("decimal", re.compile(r"^(?P<n>\d{1,2})\s+(?=[\u4e00-\u9fff][^，。；：,;:！？!?]{1,24}$)"), "arabic"),
     Marker("item", re.compile(r"^(?P<n>\d{1,3})\s*[.．、](?![\d%])"), "arabic"),
     Marker("subitem", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[)）]"), "arabic"),
 )
@@ -57,7 +59,18 @@ class Numbered:
     rest: str  # the paragraph after the marker
 
 
+# Every marker starts with one of these or a decimal digit: most paragraphs are turned away
+# by one look at their first character instead of a try of every pattern.
+_FIRST_CHARS = frozenset("第（(" + CN_NUM)
+
+
+def may_be_numbered(text: str) -> bool:
+    return bool(text) and (text[0] in _FIRST_CHARS or text[0].isdecimal())
+
+
 def match(text: str) -> Numbered | None:
+    if not may_be_numbered(text):
+        return None
     for m in MARKERS:
         found = m.pattern.match(text)
         if not found:
@@ -71,7 +84,7 @@ def match(text: str) -> Numbered | None:
             number = raw
         else:
             number = int(raw)
-        return Numbered(m.kind, number, found.group(0), text[found.end():].strip())
+        return Numbered(m.kind, number, found.group(0).strip(), text[found.end():].strip())
     return None
 
 

@@ -2,7 +2,9 @@
 
 read -> clean -> split -> extract per source (independent, so they can run in parallel),
 then link over all documents, then render and write. Writing only touches files whose
-content changed, and removes generated pages whose source is gone.
+content changed, and removes generated pages whose source is gone. With a cache folder,
+a source whose bytes, sidecar and converter are unchanged is not converted again
+(converter/cache.py), so adding one page to a large corpus re-converts only that page.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crosslinks, site
+from . import cache, crosslinks, graph, guide, site, timeline
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
@@ -20,7 +22,7 @@ from .read import list_sources, read_source
 from .render import render
 from .split import split
 
-GENERATED = (site.POLICY_DIR, "browse")  # folders under docs/ the converter owns entirely
+GENERATED = (site.POLICY_DIR, "browse", crosslinks.CITED_DIR)  # folders under docs/ the converter owns entirely
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Result:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     corpus: Corpus | None = None
+    converted: list[Path] = field(default_factory=list)  # sources converted (not taken from the cache)
+    cached: int = 0  # sources taken from the cache
 
 
 def convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[SourceError]]:
@@ -50,24 +54,62 @@ def convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[S
         return [], [SourceError(rel, f"converter error: {type(exc).__name__}: {exc}")]
 
 
-def convert_many(paths: list[Path], root: Path, jobs: int = 1) -> Result:
+Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
+
+
+def _convert_plain(path: Path, root: Path) -> Outcome:
+    """convert_source with problems as (file, reason) pairs, which pickle (SourceError does not)."""
+    docs, problems = convert_source(path, root)
+    return docs, [(p.file, p.reason) for p in problems]
+
+
+def convert_many(paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None) -> Result:
+    """Convert sources in order; ``jobs`` > 1 uses worker processes (same output as one process).
+    With ``cache_dir``, unchanged sources come from the cache and only the rest are converted."""
     result = Result()
-    if jobs > 1 and len(paths) > 1:
+    outcomes: list[Outcome | None] = [None] * len(paths)
+    keys: list[str] = [""] * len(paths)
+    if cache_dir is not None:
+        version = cache.converter_version()
+        for i, path in enumerate(paths):
+            keys[i] = cache.source_key(path, root, version)
+            outcomes[i] = cache.load(cache_dir, keys[i])
+    todo = [i for i, o in enumerate(outcomes) if o is None]
+    result.cached = len(paths) - len(todo)
+    result.converted = [paths[i] for i in todo]
+    if jobs > 1 and len(todo) > 1:
+        # Results come back in input order, so the output is the same as with one process.
+        chunk = max(1, min(64, len(todo) // (jobs * 4)))
         with ProcessPoolExecutor(jobs) as pool:
-            outcomes = list(pool.map(convert_source, paths, [root] * len(paths), chunksize=16))
+            fresh = list(pool.map(_convert_plain, [paths[i] for i in todo], [root] * len(todo), chunksize=chunk))
     else:
-        outcomes = [convert_source(p, root) for p in paths]
+        fresh = [_convert_plain(paths[i], root) for i in todo]
+    for i, outcome in zip(todo, fresh):
+        outcomes[i] = outcome
+        if cache_dir is not None:
+            cache.store(cache_dir, keys[i], outcome)
     for docs, problems in outcomes:
         result.docs += docs
-        result.problems += problems
+        result.problems += [SourceError(f, r) for f, r in problems]
     return result
 
 
 def pages(corpus: Corpus) -> dict[str, str]:
     """Every generated page: relative path under docs/ -> Markdown."""
-    out = {f"{site.POLICY_DIR}/{d.slug}.md": render(d, crosslinks.link_section(d, corpus)) for d in corpus.docs}
+    out = {
+        f"{site.POLICY_DIR}/{d.slug}.md": render(d, crosslinks.link_section(d, corpus), linker=crosslinks.linker_for(d, corpus))
+        for d in corpus.docs
+    }
     out.update(site.index_pages(corpus))
+    out.update(crosslinks.pages(corpus))  # stubs of cited-but-missing documents, 待收录
+    out.update(timeline.pages(corpus))
+    out.update(graph.pages(corpus))  # data/documents.json
     return out
+
+
+def all_pages(corpus: Corpus, root: Path) -> dict[str, str]:
+    """Everything ``build`` writes: ``pages`` plus the contributor guide copied from the project root."""
+    return {**pages(corpus), **guide.pages(root)}
 
 
 def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
@@ -94,9 +136,12 @@ def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...]
     return written, removed
 
 
-def build(sources: Path, out_dir: Path, root: Path, jobs: int = 1, owned: tuple[str, ...] = GENERATED) -> Result:
-    result = convert_many(list_sources(sources), root, jobs)
+def build(
+    sources: Path, out_dir: Path, root: Path, jobs: int = 1, owned: tuple[str, ...] = GENERATED,
+    cache_dir: Path | None = None,
+) -> Result:
+    result = convert_many(list_sources(sources), root, jobs, cache_dir)
     corpus = link(result.docs)
     result.docs, result.corpus = corpus.docs, corpus
-    result.written, result.removed = write_pages(out_dir, pages(corpus), owned)
+    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root), owned)
     return result

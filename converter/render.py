@@ -8,7 +8,7 @@ MkDocs syntax in a title or paragraph can change the page's structure.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -23,11 +23,17 @@ _ESC = re.compile("|".join(re.escape(c) for c in _ENTITIES))
 _INLINE = set("&<>\\`*_[]{}|~$")
 
 
+_INLINE_TABLE = str.maketrans({c: _ENTITIES[c] for c in _INLINE})  # one C pass per text
+_SPACES = re.compile(r"\s+")
+
+
 def esc(text: str) -> str:
     """Escape scraped text for use inside a Markdown paragraph, heading, table cell or link text."""
-    text = re.sub(r"\s+", " ", str(text)).strip()
-    out = _ESC.sub(lambda m: _ENTITIES[m.group()] if m.group() in _INLINE else m.group(), text)
-    return _escape_line_start(out)
+    text = _SPACES.sub(" ", str(text)).strip()
+    return _escape_line_start(text.translate(_INLINE_TABLE))
+
+
+_NUMBERED_START = re.compile(r"^(\d+)([.)])(\s)")
 
 
 def _escape_line_start(out: str) -> str:
@@ -35,7 +41,7 @@ def _escape_line_start(out: str) -> str:
         return out
     if out[0] in "#!?=+-:^\"'":
         return _ENTITIES[out[0]] + out[1:]
-    m = re.match(r"^(\d+)([.)])(\s)", out)
+    m = _NUMBERED_START.match(out)
     if m:
         return f"{m.group(1)}&#{ord(m.group(2))};{out[m.end(2):]}"
     return out
@@ -49,6 +55,33 @@ def safe_url(url: str | None) -> str | None:
     if not re.match(r"^https?://[^\s<>\"'`]+$", url, re.I):
         return None
     return url.replace("(", "%28").replace(")", "%29")
+
+
+_YAML_OPTIONS = dict(allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
+# libyaml's emitter writes the same YAML as PyYAML's pure-Python one, about five times faster,
+# except for U+0085, U+2028/2029 and characters outside the BMP (it escapes them) and long or
+# empty keys; data holding any of those goes through the pure-Python emitter.
+_C_DUMPER = getattr(yaml, "CSafeDumper", None)
+_PYTHON_ONLY = re.compile("[\x85\u2028\u2029\U00010000-\U0010ffff]")
+
+
+def _c_dumper_safe(value: Any) -> bool:
+    if isinstance(value, str):
+        return not _PYTHON_ONLY.search(value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(k, str) and 0 < len(k) <= 40 and k.isascii() and _c_dumper_safe(v) for k, v in value.items()
+        )
+    if isinstance(value, (list, tuple)):
+        return all(_c_dumper_safe(v) for v in value)
+    return value is None or isinstance(value, (bool, int, float))
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """Front matter YAML; byte-identical whichever emitter writes it."""
+    if _C_DUMPER is not None and _c_dumper_safe(data):
+        return yaml.dump(data, Dumper=_C_DUMPER, **_YAML_OPTIONS)
+    return yaml.safe_dump(data, **_YAML_OPTIONS)
 
 
 def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> str:
@@ -71,7 +104,7 @@ def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> st
     data.update(doc.extra)
     if extra:
         data.update(extra)
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
+    body = dump_yaml(data)
     return f"---\n{body}---\n"
 
 
@@ -96,14 +129,16 @@ def card(doc: PolicyDocument) -> list[str]:
     return lines
 
 
-def block_md(b: Block) -> list[str]:
+def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
+    """``linker`` (from crosslinks) escapes a paragraph's text like ``esc`` and links its citations."""
+    text_md = linker or esc
     if b.kind == "heading":
         return [f"{'#' * b.level} {esc(b.label + b.text)} {{ #{b.anchor} }}", ""]
     if b.kind == "attachment_title":
         return [f"## {esc(b.text)} {{ #{b.anchor} .attachment-title }}", ""]
     if b.kind == "item":
         lead = f"**{esc(b.label + b.lead)}**" if b.lead else f"**{esc(b.label)}**"
-        return [f"{lead}{esc(b.text)}", f"{{: #{b.anchor} .item }}", ""]
+        return [f"{lead}{text_md(b.text)}", f"{{: #{b.anchor} .item }}", ""]
     if b.kind == "doc_number":
         return [esc(b.text), "{: .doc-number }", ""]
     if b.kind == "addressee":
@@ -115,7 +150,7 @@ def block_md(b: Block) -> list[str]:
     if b.kind == "attachment":
         url = safe_url(b.href)
         return [f"- 附件：[{esc(b.text)}]({url})" if url else f"- 附件：{esc(b.text)}", ""]
-    return [esc(b.text), ""]
+    return [text_md(b.text), ""]
 
 
 def table_md(rows: list[list[str]]) -> list[str]:
@@ -131,7 +166,8 @@ def table_md(rows: list[list[str]]) -> list[str]:
 def record_md(doc: PolicyDocument) -> list[str]:
     """The collapsible 来源与处理记录 box: provenance and every removed line."""
     src = doc.source
-    lines = ['??? info "来源与处理记录"', ""]
+    # The `record` class keeps the box out of the search index (converter/search.EXCLUDE).
+    lines = ['??? info record "来源与处理记录"', ""]
     facts = [
         ("源文件", src.get("file")),
         ("原始网址", src.get("url")),
@@ -155,12 +191,15 @@ def record_md(doc: PolicyDocument) -> list[str]:
     return lines + [""]
 
 
-def render(doc: PolicyDocument, links: Iterable[str] = (), extra_meta: dict[str, Any] | None = None) -> str:
+def render(
+    doc: PolicyDocument, links: Iterable[str] = (), extra_meta: dict[str, Any] | None = None,
+    linker: Callable[[str], str] | None = None,
+) -> str:
     """Markdown for one document page. ``links`` are extra Markdown lines from the corpus-wide step."""
     lines = [front_matter(doc, extra_meta), f"# {esc(doc.title)}", ""]
     lines += card(doc)
     for b in doc.blocks:
-        lines += block_md(b)
+        lines += block_md(b, linker)
     lines += list(links)
     lines += record_md(doc)
     return "\n".join(lines).rstrip() + "\n"

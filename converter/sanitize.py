@@ -1,6 +1,6 @@
 """Scraped text is hostile: helpers that keep markup in it from ever acting as markup.
 
-Two places need more than ``render.esc``:
+Besides ``render.esc`` (all scraped text in Markdown) and ``render.safe_url``:
 
 * page metadata (``<meta content>``, ``<title>``) is attribute text, so markup inside it is
   an injection or a CMS bug, never part of a title; ``strip_markup`` keeps only its text.
@@ -10,6 +10,9 @@ Two places need more than ``render.esc``:
   text (it is data: ``title`` is the document's title as written); this module is also a
   MkDocs hook (``hooks:`` in mkdocs.yml) that HTML-escapes every front-matter string for
   the templates, so a title like ``<script>…`` is shown, never run.
+* ``hidden_names``: classes and ids a page's own ``<style>`` hides (injected link farms).
+* ``flatten_nesting``: a page nested deeper than the HTML parser allows, made parseable.
+* ``CONTROL``: characters no text needs and lxml refuses.
 
 Standard library only, so MkDocs can load it as a hook file by path.
 """
@@ -21,15 +24,24 @@ import re
 from typing import Any
 
 # A real tag or comment: '<' followed by a letter, '/', '!' or '?'. Book-title marks written
-# as <<十四五>> or a formula like a<b are not tags and stay.
+# as <<十四五>> or a comparison like x < y are not tags and stay.
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*(?:>|$)|<[!?][^<>]*(?:>|$)", re.S)
 
 
-def strip_markup(text: str) -> str:
-    """The text of a metadata value with any tags and comments in it removed."""
-    if "<" not in text:
-        return text
-    return re.sub(r"\s+", " ", _TAG.sub(" ", text)).strip()
+# Characters no text needs and XML forbids (lxml refuses them in a tree): C0 controls other
+# than tab and line ends, lone surrogates, and the two non-characters U+FFFE/U+FFFF.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_markup(value: Any) -> Any:
+    """A metadata value (a string, or lists/dicts of them) with any tags and comments removed."""
+    if isinstance(value, list):
+        return [strip_markup(v) for v in value]
+    if isinstance(value, dict):
+        return {k: strip_markup(v) for k, v in value.items()}
+    if not isinstance(value, str) or "<" not in value:
+        return value
+    return re.sub(r"\s+", " ", _TAG.sub(" ", value)).strip()
 
 
 def escape_meta(value: Any) -> Any:
@@ -47,3 +59,116 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """MkDocs hook: runs for every page before any template is rendered (nav titles included)."""
     page.meta = {k: escape_meta(v) for k, v in page.meta.items()}
     return markdown
+
+
+# ---------------------------------------------------------------- hiding by style sheet
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_SIMPLE_NAME = re.compile(r"([.#])(-?[A-Za-z_][\w-]*)$")
+
+
+def _css_rules(css: str):
+    """(selector list, declarations) of the top-level rules; @media and other at-rule blocks
+    are skipped (they hide things for some screens only, not from every visitor)."""
+    css = _CSS_COMMENT.sub("", css)
+    i, n = 0, len(css)
+    while i < n:
+        open_ = css.find("{", i)
+        if open_ < 0:
+            return
+        selector = css[i:open_].strip()
+        depth, j = 1, open_ + 1
+        while j < n and depth:
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+        if not selector.lstrip(";").lstrip().startswith("@"):
+            yield selector, css[open_ + 1 : j - 1]
+        i = j
+
+
+def hidden_names(css: str, hidden_style: re.Pattern[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Classes and ids that a page's own style sheet hides (injected farms use `.x{display:none}`).
+
+    Only a selector's last part counts, and only when it names a class or id: a bare tag
+    selector (``a {…}``) is about the whole page's look, not about hiding one block.
+    """
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for selectors, decls in _css_rules(css):
+        if not hidden_style.search(decls):
+            continue
+        for sel in selectors.split(","):
+            last = re.split(r"[\s>+~]+", sel.strip())[-1] if sel.strip() else ""
+            last = re.sub(r":{1,2}[\w-]+(\([^)]*\))?", "", last)  # :hover, ::before
+            m = _SIMPLE_NAME.search(last)
+            if m and not re.search(r"[:\[]", sel.split()[-1] if sel.split() else ""):
+                (classes if m.group(1) == "." else ids).add(m.group(2))
+    return frozenset(classes), frozenset(ids)
+
+
+# ---------------------------------------------------------------- nesting too deep to parse
+
+# libxml2's HTML parser gives up on a page nested deeper than 255 elements and returns an
+# empty document, so a page wrapped in thousands of <div>s would lose all its text.
+MAX_NESTING = 200
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*?)?(/?)>")
+VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen basefont frame isindex".split()
+)
+# Elements whose content is raw text: tags inside them are not tags.
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext"})
+_BLOCKS = ("p", "div", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "pre", "form")
+_CLOSED_BY = {
+    **{b: {"p"} for b in _BLOCKS},
+    "li": {"li", "p"}, "dt": {"dt", "dd", "p"}, "dd": {"dt", "dd", "p"},
+    "tr": {"tr", "td", "th"}, "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"},
+}
+
+
+def nesting_depth(text: str) -> int:
+    """How deep the page's elements nest, counted the way a parser closes them."""
+    return _walk_tags(text, None)[0]
+
+
+def flatten_nesting(text: str, limit: int = MAX_NESTING) -> str:
+    """The page with every tag deeper than ``limit`` removed (a line break in its place),
+    so the text inside survives parsing."""
+    return _walk_tags(text, limit)[1]
+
+
+def _walk_tags(text: str, limit: int | None) -> tuple[int, str]:
+    stack: list[tuple[str, bool]] = []  # (tag name, kept)
+    out: list[str] = []
+    pos = deepest = 0
+    raw_until: str | None = None
+    for m in _TAG_TOKEN.finditer(text):
+        closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        if raw_until:
+            if closing and name == raw_until:
+                raw_until = None
+            else:
+                continue
+        keep = True
+        if closing:
+            names = [n for n, _ in stack]
+            if name in names:
+                while stack:
+                    n, kept = stack.pop()
+                    if n == name:
+                        keep = kept
+                        break
+        elif name not in VOID and not selfclosing:
+            # Implied end tags (<p>a<p>b, <li>…<li>) close the open one instead of nesting.
+            if stack and stack[-1][0] in _CLOSED_BY.get(name, ()):
+                stack.pop()
+            keep = limit is None or len(stack) < limit
+            stack.append((name, keep))
+            deepest = max(deepest, len(stack))
+            if name in _RAW_TEXT:
+                raw_until = name
+        if limit is not None and not keep:
+            out.append(text[pos : m.start()])
+            out.append("<br>")
+            pos = m.end()
+    out.append(text[pos:])
+    return deepest, "".join(out) if limit is not None else ""

@@ -1,11 +1,13 @@
-"""The generated pages around the documents: home, all documents by year, by region,
-and each document's 本文引用 / 被引用 lists. Chinese interface text lives here."""
+"""The generated pages around the documents: home, browse pages (by year, region, issuer,
+type, each with counts), the Atom feed and the 文号 table of the search box.
+Chinese interface text lives here."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Callable
 
+from . import feed, search
 from .link import Corpus
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
@@ -35,19 +37,6 @@ def _page(title: str, intro: str, body: list[str]) -> str:
     return head + "\n".join(body).rstrip() + "\n"
 
 
-def grouped(docs: list[PolicyDocument], key: Callable[[PolicyDocument], str], prefix: str, order=None) -> list[str]:
-    groups: dict[str, list[PolicyDocument]] = defaultdict(list)
-    for d in docs:
-        groups[key(d)].append(d)
-    names = order(groups) if order else sorted(groups)
-    out: list[str] = []
-    for name in names:
-        items = sorted(groups[name], key=sort_key)
-        out += [f"## {esc(name)} <small>（{len(items)}）</small>", ""]
-        out += [doc_line(d, prefix) for d in items] + [""]
-    return out
-
-
 def year_of(d: PolicyDocument) -> str:
     return d.date[:4] + " 年" if d.date else "日期不详"
 
@@ -58,21 +47,68 @@ def province_of(d: PolicyDocument) -> str:
     return d.region or "地区不详"
 
 
+def issuer_of(d: PolicyDocument) -> str:
+    """The first issuer: a joint document is listed under the body that leads it."""
+    return d.issuers[0] if d.issuers else "发文机关不详"
+
+
+def type_of(d: PolicyDocument) -> str:
+    return d.doc_type or "类型不详"
+
+
+def _newest_first(g) -> list[str]:
+    return sorted(g, key=lambda y: (y == "日期不详", "".join(chr(0x10FFFF - ord(c)) for c in y)))
+
+
+def _regions_first_national(g) -> list[str]:
+    return sorted(g, key=lambda r: (r != "全国", r == "地区不详", r))
+
+
+def _largest_first(unknown: str):
+    return lambda g: sorted(g, key=lambda k: (k == unknown, -g[k], k))
+
+
+# (path under docs/, title, intro, grouping, group order): every browse page.
+BROWSE = (
+    (f"{POLICY_DIR}/index.md", "全部文件", "按年份排列（成文日期，缺失时用发布日期）。", year_of, _newest_first),
+    ("browse/regions.md", "按地区浏览", "按发文地区排列，国家级文件列在“全国”。", province_of, _regions_first_national),
+    ("browse/issuers.md", "按发文机关浏览", "按第一发文机关排列，文件多的机关在前。", issuer_of, _largest_first("发文机关不详")),
+    ("browse/types.md", "按类型浏览", "按文种排列（通知、意见、实施方案……），文件多的类型在前。", type_of, _largest_first("类型不详")),
+)
+
+
+def _contents(groups: list[str], counts: Counter) -> list[str]:
+    """A one-line list of the groups with their counts, linking to each section."""
+    return ["　".join(f"[{esc(g)}（{counts[g]}）](#{_group_anchor(i)})" for i, g in enumerate(groups)), ""]
+
+
+def _group_anchor(i: int) -> str:
+    return f"g{i + 1}"
+
+
+def browse_page(path: str, title: str, intro: str, docs: list[PolicyDocument], key, order) -> str:
+    prefix = "" if path.startswith(POLICY_DIR + "/") else f"../{POLICY_DIR}/"
+    counts = Counter(key(d) for d in docs)
+    groups = order(counts)
+    body = _contents(groups, counts)
+    by_group: dict[str, list[PolicyDocument]] = defaultdict(list)
+    for d in docs:
+        by_group[key(d)].append(d)
+    for i, name in enumerate(groups):
+        items = sorted(by_group[name], key=sort_key)
+        body += [f"## {esc(name)} <small>（{len(items)}）</small> {{ #{_group_anchor(i)} }}", ""]
+        body += [doc_line(d, prefix) for d in items] + [""]
+    return _page(title, f"共 {len(docs)} 份文件，{len(groups)} 组。{intro}", body)
+
+
 def index_pages(corpus: Corpus) -> dict[str, str]:
-    """Relative path under docs/ -> Markdown, for every generated index page."""
+    """Relative path under docs/ -> text, for every generated page other than documents."""
     docs = corpus.docs
-    years = lambda g: sorted(g, key=lambda y: (y == "日期不详", "".join(chr(0x10FFFF - ord(c)) for c in y)))
-    pages = {
-        f"{POLICY_DIR}/index.md": _page(
-            "全部文件", f"共收录 {len(docs)} 份文件，按年份排列（成文日期，缺失时用发布日期）。",
-            grouped(docs, year_of, "", years),
-        ),
-        "browse/regions.md": _page(
-            "按地区浏览", "按发文地区排列，国家级文件列在“全国”。",
-            grouped(docs, province_of, f"../{POLICY_DIR}/", lambda g: sorted(g, key=lambda r: (r != "全国", r == "地区不详", r))),
-        ),
-    }
+    pages = {path: browse_page(path, title, intro, docs, key, order) for path, title, intro, key, order in BROWSE}
     pages["index.md"] = home(corpus)
+    pages[feed.FEED] = feed.atom(docs, POLICY_DIR)
+    pages.update(search.doc_numbers(docs, POLICY_DIR))
+    pages[search.TERMS] = search.terms_json()
     return pages
 
 
@@ -82,15 +118,23 @@ def home(corpus: Corpus) -> str:
     dated = [d.date for d in docs if d.date]
     span = f"{min(dated)[:4]}–{max(dated)[:4]} 年" if dated else "—"
     resolved = sum(1 for e in corpus.edges if e.target)
+    figures = [
+        (len(docs), "份文件"),
+        (len({province_of(d) for d in docs}), "个地区"),
+        (len({issuer_of(d) for d in docs}), "个发文机关"),
+        (resolved, "处文件间引用"),
+    ]
     lines = [
-        "---", "title: 政策文件库", "search:", "  exclude: true", "---", "",
+        "---", "title: 政策文件库", "---", "",
         "# 政策文件库", "",
         "从政府网站抓取的政策文件，经过清洗、结构化和相互链接后发布。每份文件都保留来源与处理记录，可以核对原文。", "",
-        "| 文件 | 地区 | 时间跨度 | 文件间引用 |", "| --- | --- | --- | --- |",
-        f"| {len(docs)} | {len({province_of(d) for d in docs})} | {span} | {resolved} |", "",
-        "按层级：" + "，".join(f"{k} {v}" for k, v in sorted(levels.items())), "",
+        # Raw HTML (numbers and fixed labels only): one flex row of figures.
+        '<div class="policy-figures">' + "".join(f"<span><strong>{n}</strong>{label}</span>" for n, label in figures) + "</div>", "",
+        f"时间跨度：{span}。按层级：" + "，".join(f"{k} {v}" for k, v in sorted(levels.items())) + "。", "",
         "## 最新文件", "",
     ]
     lines += [doc_line(d, f"{POLICY_DIR}/") for d in sorted(docs, key=sort_key)[:LATEST_ON_HOME]]
-    lines += ["", "## 浏览", "", f"- [全部文件（按年份）]({POLICY_DIR}/index.md)", "- [按地区浏览](browse/regions.md)", ""]
+    lines += ["", "## 浏览", ""]
+    lines += [f"- [{title}]({path})" for path, title, *_ in BROWSE]
+    lines += [f"- [订阅最新文件（Atom）]({feed.FEED})", ""]
     return "\n".join(lines)

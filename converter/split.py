@@ -88,7 +88,8 @@ def split(clean: CleanText) -> list[DocumentText]:
             if clean.paras[start].text != title:
                 record.change("title_label", 1)  # 【文件】 prefix or 《》 dropped from the title line
             docs.append(_doc(clean, k, title, "line", paras))
-    _drop_trailer(docs[-1])
+    if not clean.page.get("body_by_structure"):  # html.py already cut the page around its text
+        _drop_trailer(docs[-1])
     return docs
 
 

@@ -23,6 +23,8 @@ MAX_LEAD = 40  # a run-in heading longer than this stays in its paragraph
 _LEAD = re.compile(r"^(?P<lead>[^。；;！？]{1,80}?[。；;！？])(?P<rest>.+)$")
 _ADDRESSEE = re.compile(r"^(各|[\u4e00-\u9fff]{2,20}[:：]$)")
 _HEADER_ZONE = 8  # the 文号 line and addressee come in the first few paragraphs
+_DECREE_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,20}令$")
+_DECREE_NUMBER = re.compile(r"^第\s*\d{1,5}\s*号$")
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Header:
     doc_number: str | None = None
     signatures: list[tuple[list[str], str | None]] = field(default_factory=list)  # (issuers, ISO date)
     attachments: list[str] = field(default_factory=list)
+    decree_issuer: str | None = None  # 中华人民共和国国务院令 -> 国务院
 
 
 def _is_org_line(text: str) -> bool:
@@ -93,6 +96,18 @@ def build(paras: list[Para]) -> tuple[list[Block], Header]:
         if p.kind == "attachment":
             blocks.append(Block("attachment", text, href=p.href))
             continue
+        if (
+            i <= _HEADER_ZONE and header.doc_number is None and i < len(numbered)
+            and _DECREE_HEAD.search(text) and _DECREE_NUMBER.match(numbered[i][0].text)
+        ):
+            # A decree's header: 中华人民共和国国务院令 / 第707号 on two lines.
+            joined = docnumber.parse(text + numbered[i][0].text)
+            if joined:
+                header.doc_number = joined
+                header.decree_issuer = places.national_body(text[:-1]) or text[:-1]
+                blocks.append(Block("doc_number", f"{text}\n{numbered[i][0].text}"))
+                i += 1
+                continue
         if i <= _HEADER_ZONE and header.doc_number is None and docnumber.parse(text):
             header.doc_number = docnumber.parse(text)
             blocks.append(Block("doc_number", text))
@@ -138,4 +153,16 @@ def build(paras: list[Para]) -> tuple[list[Block], Header]:
             continue
         lead, rest = _split_lead(num.rest)
         blocks.append(Block("item", rest if lead else num.rest, label=num.label, anchor=anchor, lead=lead))
+    _closing_issuer(blocks, header)
     return blocks, header
+
+
+def _closing_issuer(blocks: list[Block], header: Header) -> None:
+    """A last line naming only the issuer, with no date (（万载县统计局）), is a 落款 too."""
+    if header.signatures or not blocks or blocks[-1].kind != "para":
+        return
+    text = blocks[-1].text.strip()
+    inner = re.sub(r"^[（(](.*)[)）]$", r"\1", text).strip()
+    if _is_org_line(inner):
+        header.signatures.append(([o for o in re.split(r"[ 、]+", inner) if o], None))
+        blocks[-1] = Block("signature", text)

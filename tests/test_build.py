@@ -35,12 +35,19 @@ def built(tmp_path_factory):
     return work, result
 
 
+def site_config(docs: Path) -> str:
+    """The project's mkdocs.yml pointed at another docs folder (its relative paths made absolute)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: docs", f"docs_dir: {docs}")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT}/overrides")
+    return text.replace("  - converter/", f"  - {ROOT}/converter/")
+
+
 def _mkdocs(docs: Path, site: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1656633600")
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
     # mkdocs reads docs_dir relative to the config file; point it at the copy.
     cfg = docs.parent / "mkdocs.yml"
-    cfg.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: docs", f"docs_dir: {docs}"), encoding="utf-8")
+    cfg.write_text(site_config(docs), encoding="utf-8")
     cmd[cmd.index(str(ROOT / "mkdocs.yml"))] = str(cfg)
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=docs.parent)
 

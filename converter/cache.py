@@ -1,0 +1,106 @@
+"""Per-source conversion cache, so a rebuild re-converts only the sources that changed.
+
+What a source converts to (its PolicyDocuments, or the reasons it failed) depends only on
+its bytes, its sidecar, its path (the slug and ``source.file`` come from it) and the
+converter itself. The key hashes all of these; the converter's part is a hash of every
+file that can change the output: the converter's own source and data tables, the shared
+decoder in scraper/, and the versions of the libraries that do the work. Editing any of
+them gives every source a new key, so a stale result is never reused. Entries are pickles
+under ``.cache/converter/`` (gitignored); a missing or unreadable entry is just a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .read import sidecar_path
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+DEFAULT_DIR = ROOT / ".cache" / "converter"
+FORMAT = 1  # bump when the shape of a cache entry changes
+# Code outside converter/ that the conversion runs, and libraries whose version can change output.
+EXTRA_CODE = (ROOT / "scraper" / "encoding.py",)
+LIBRARIES = ("beautifulsoup4", "lxml", "PyYAML", "charset-normalizer", "opencc")
+
+
+def code_files(package: Path = PACKAGE) -> list[Path]:
+    """Every file whose content can change what a source converts to."""
+    files = [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".yaml", ".json", ".txt")]
+    files = [p for p in files if "__pycache__" not in p.parts]
+    return sorted(files) + [p for p in EXTRA_CODE if p.exists()]
+
+
+def _library_versions() -> str:
+    out = []
+    for name in LIBRARIES:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}==absent")
+    return ";".join(out)
+
+
+def version_of(files: list[Path], base: Path = ROOT) -> str:
+    h = hashlib.sha256(f"format {FORMAT}; python {sys.version_info[:2]}; {_library_versions()}".encode())
+    for path in files:
+        try:
+            name = path.relative_to(base).as_posix()
+        except ValueError:
+            name = path.name
+        h.update(b"\0" + name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@cache
+def converter_version() -> str:
+    """One hash of the converter's code, data tables and library versions (computed once per process)."""
+    return version_of(code_files())
+
+
+def source_key(path: Path, root: Path, version: str | None = None) -> str:
+    """The cache key of one source: converter version + its path + its bytes + its sidecar's bytes."""
+    path = path.resolve()
+    try:
+        rel = path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    h = hashlib.sha256((version or converter_version()).encode())
+    h.update(b"\0" + rel.encode() + b"\0")
+    try:
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError as exc:  # unreadable: never cached under a content key; read_source reports it
+        h.update(f"unreadable {exc.errno}".encode())
+    side = sidecar_path(path)
+    h.update(hashlib.sha256(side.read_bytes()).digest() if side.is_file() else b"no sidecar")
+    return h.hexdigest()
+
+
+def entry_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / key[:2] / f"{key}.pickle"
+
+
+def load(cache_dir: Path, key: str) -> Any | None:
+    try:
+        with open(entry_path(cache_dir, key), "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated or foreign entry is a miss; it is overwritten below
+        return None
+
+
+def store(cache_dir: Path, key: str, value: Any) -> None:
+    target = entry_path(cache_dir, key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(target)  # atomic: a concurrent reader sees the old entry or the new one

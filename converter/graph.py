@@ -1,0 +1,79 @@
+"""The citation graph as data: docs/data/documents.json (MkDocs copies it to site/data/).
+
+Every document's metadata, its URL and its edges, and every cited-but-missing document, so
+others can reuse the graph without scraping the site. Sorted keys and lists, no timestamps:
+the file is byte-identical across builds of the same sources.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .link import Corpus, Edge
+
+DATA_FILE = "data/documents.json"
+POLICY_DIR = "policies"
+CITED_DIR = "cited"
+FORMAT = 1  # bump when a field changes meaning
+
+
+def _edge(e: Edge) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": e.source, "via": e.via, **e.citation.as_dict()}
+    if e.target:
+        out["target"] = e.target
+    if e.stub:
+        out["stub"] = e.stub
+    if e.candidates:
+        out["candidates"] = list(e.candidates)
+    return out
+
+
+def graph(corpus: Corpus) -> dict[str, Any]:
+    cited_by: dict[str, set[str]] = {}
+    for e in corpus.edges:
+        if e.target:
+            cited_by.setdefault(e.target, set()).add(e.source)
+    documents = []
+    for d in corpus.docs:
+        documents.append({
+            "slug": d.slug,
+            "url": f"{POLICY_DIR}/{d.slug}/",
+            "title": d.title,
+            "doc_number": d.doc_number,
+            "issuers": list(d.issuers),
+            "written_date": d.written_date,
+            "publish_date": d.publish_date,
+            "region": d.region,
+            "level": d.level,
+            "doc_type": d.doc_type,
+            "topics": list(d.topics),
+            "source": {k: d.source.get(k) for k in ("file", "url", "sha256")},
+            "cites": [_edge(e) for e in corpus.outgoing(d.slug)],
+            "cited_by": sorted(cited_by.get(d.slug, ())),
+        })
+    missing = [
+        {
+            "id": m.id,
+            "url": f"{CITED_DIR}/{m.id}/",
+            "title": m.title,
+            "doc_number": m.doc_number,
+            "titles": m.titles,
+            "cited_by": m.cited_by,
+        }
+        for m in corpus.missing.values()
+    ]
+    return {
+        "format": FORMAT,
+        "documents": sorted(documents, key=lambda d: d["slug"]),
+        "missing": sorted(missing, key=lambda m: m["id"]),
+        "edges": [_edge(e) for e in corpus.edges],
+    }
+
+
+def documents_json(corpus: Corpus) -> str:
+    return json.dumps(graph(corpus), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def pages(corpus: Corpus) -> dict[str, str]:
+    return {DATA_FILE: documents_json(corpus)}

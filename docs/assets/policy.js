@@ -1,0 +1,48 @@
+/* Document pages: a copy-link button on every heading and numbered item (一、（一）1.), so a
+ * reader can cite "第二部分第（三）项" with a link that lands on it. */
+(function () {
+  "use strict";
+
+  var body = document.querySelector("[data-pagefind-body]");
+  if (!body) return;
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return fallback(text); });
+    }
+    return Promise.resolve(fallback(text));
+  }
+
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } finally { area.remove(); }
+  }
+
+  var targets = body.querySelectorAll(".md-typeset .item[id], .md-typeset h2[id], .md-typeset h3[id], .md-typeset h4[id]");
+  targets.forEach(function (el) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "policy-copy-link";
+    button.title = "复制本条链接";
+    button.setAttribute("aria-label", "复制本条链接");
+    button.setAttribute("data-pagefind-ignore", "");
+    button.textContent = "复制链接";
+    button.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var url = location.href.split("#")[0] + "#" + el.id;
+      history.replaceState(null, "", "#" + el.id);
+      copy(url).then(function () {
+        button.textContent = "已复制";
+        button.dataset.copied = url;
+        setTimeout(function () { button.textContent = "复制链接"; }, 1500);
+      });
+    });
+    el.appendChild(button);
+  });
+})();

@@ -1,0 +1,261 @@
+/* Site search: Pagefind behind Material's search box (overrides/partials/search.html).
+ *
+ * - Results keep Material's look: title plus an excerpt with the matched words marked.
+ * - A 文号 typed in any bracket shape goes straight to its document (data/doc-numbers/).
+ * - Every URL is built from the page's relative base, so the site works under a sub-path.
+ * - Excerpts are rebuilt from text nodes: only <mark> survives, nothing else becomes HTML.
+ */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-policy-search]");
+  if (!root) return;
+
+  var PAGE = 10;
+  var EVERY_PAGE = "pfdocument"; // written on every document page by overrides/main.html
+  var base = new URL((root.dataset.base || ".").replace(/\/?$/, "/"), location.href);
+  var input = root.querySelector(".md-search__input");
+  var form = root.querySelector(".md-search__form");
+  var meta = root.querySelector(".md-search-result__meta");
+  var list = root.querySelector(".md-search-result__list");
+  var toggle = document.getElementById("__search");
+
+  /* The rule of converter/docnumber.py parse(), for a whole query: any bracket shape
+   * becomes 〔〕, "第" before the number is dropped, leading zeros go. */
+  var YEAR_FORM = /^([\u4e00-\u9fff]{1,12})[〔\[(（【［〖﹝]((?:19|20)\d{2})[〕\])）】］〗﹞]第?(\d{1,5})号$/;
+  var ORDER_FORM = /^([\u4e00-\u9fff]{0,11}令)第(\d{1,5})号$/;
+
+  function normaliseDocNumber(text) {
+    var t = String(text).replace(/\s+/g, "").replace(/^[()（）]+|[()（）]+$/g, "");
+    var m = YEAR_FORM.exec(t);
+    if (m) return m[1] + "〔" + m[2] + "〕" + parseInt(m[3], 10) + "号";
+    m = ORDER_FORM.exec(t);
+    if (m) return m[1] + "第" + parseInt(m[2], 10) + "号";
+    return null;
+  }
+  window.policySearch = { normaliseDocNumber: normaliseDocNumber };
+
+  /* The 文号 table is split by year (converter/search.py doc_number_shard): a lookup fetches
+   * one year's file, however many documents the site has. */
+  var shards = {};
+  function lookup(number) {
+    if (!number) return Promise.resolve([]);
+    var m = /〔(\d{4})〕/.exec(number);
+    var name = m ? m[1] : "other";
+    if (!shards[name]) {
+      shards[name] = fetch(new URL("data/doc-numbers/" + name + ".json", base))
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; });
+    }
+    return shards[name].then(function (table) { return table[number] || []; });
+  }
+
+  var enginePromise = null;
+  function engine() {
+    if (!enginePromise) {
+      enginePromise = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
+        return pf.options({ baseUrl: base.pathname, excerptLength: 36 })
+          .then(function () { return pf.init(); })
+          .then(function () { return pf; });
+      });
+    }
+    return enginePromise;
+  }
+
+  /* The search dictionary (converter/data/search_terms.yml): a query that is one of its terms
+   * is also looked up as a Pagefind filter, which holds every page containing the term. */
+  var termsPromise = null;
+  function terms() {
+    if (!termsPromise) {
+      termsPromise = fetch(new URL("data/search-terms.json", base))
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .catch(function () { return []; });
+    }
+    return termsPromise;
+  }
+
+  /* Results for a query: {number, direct: documents with that 文号, term, results}.
+   * A dictionary term is answered from its filter alone, which holds exactly the pages that
+   * contain it, newest first: no page is missed where the segmenters disagree, none is found
+   * for holding the term's pieces apart (医疗…联合…体), and the query reads two small chunks
+   * instead of the posting lists of every word starting with 医. Other queries go to Pagefind. */
+  function find(query) {
+    var q = query.trim();
+    var number = normaliseDocNumber(q);
+    return Promise.all([lookup(number), engine(), terms()]).then(function (got) {
+      var pf = got[1];
+      var term = got[2].indexOf(q) >= 0 ? q : null;
+      var filter = {};
+      if (term) filter[term] = "1";
+      // Not search(null, …): a filter-only search fetches every index chunk; EVERY_PAGE is one word.
+      var search = term ? pf.search(EVERY_PAGE, { filters: filter, sort: { date: "desc" } }) : pf.search(q);
+      return search.then(function (s) {
+        return { number: number, direct: got[0], term: term, results: s.results };
+      });
+    });
+  }
+
+  /* Pagefind marks each segment it matched, so 医联体 can come back as 医 in 医院. When the
+   * page's text holds the query itself, show the passage around its first occurrence with
+   * every occurrence marked; otherwise Pagefind's own excerpt. */
+  function passage(content, needle) {
+    content = (content || "").replace(/\s*pfdocument\s*$/, "");
+    var i = needle ? content.indexOf(needle) : -1;
+    if (i < 0) return null;
+    var from = Math.max(0, i - 24), to = Math.min(content.length, i + needle.length + 60);
+    var out = document.createElement("p");
+    var text = content.slice(from, to);
+    if (from > 0) out.appendChild(document.createTextNode("…"));
+    text.split(needle).forEach(function (part, k) {
+      if (k > 0) {
+        var mark = document.createElement("mark");
+        mark.textContent = needle;
+        out.appendChild(mark);
+      }
+      out.appendChild(document.createTextNode(part));
+    });
+    if (to < content.length) out.appendChild(document.createTextNode("…"));
+    return out;
+  }
+
+  function item(url, title, excerpt, note) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = url;
+    a.tabIndex = -1;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var h = document.createElement("h1");
+    h.textContent = title;
+    article.appendChild(h);
+    if (note) {
+      var n = document.createElement("p");
+      n.className = "policy-search__note";
+      n.textContent = note;
+      article.appendChild(n);
+    }
+    if (excerpt !== null) article.appendChild(typeof excerpt === "string" ? excerptNodes(excerpt) : excerpt);
+    a.appendChild(article);
+    li.appendChild(a);
+    return li;
+  }
+
+  function more(results, from, needle) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item policy-search__more";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button";
+    b.textContent = "显示更多结果（还有 " + (results.length - from) + " 个）";
+    b.addEventListener("click", function () { li.remove(); show(results, from, seq, needle); });
+    li.appendChild(b);
+    return li;
+  }
+
+  function show(results, from, token, needle) {
+    var slice = results.slice(from, from + PAGE);
+    return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
+      if (token !== seq) return;
+      data.forEach(function (d) {
+        var extra = [d.meta["文号"], d.meta.date].filter(Boolean).join(" · ");
+        list.appendChild(item(d.url, d.meta.title || d.url, passage(d.content, needle) || d.excerpt, extra));
+      });
+      if (results.length > from + PAGE) list.appendChild(more(results, from + PAGE, needle));
+    });
+  }
+
+  var seq = 0;
+  function run(query) {
+    var token = ++seq;
+    var q = query.trim();
+    if (!q) {
+      list.textContent = "";
+      meta.textContent = "键入以开始搜索";
+      return Promise.resolve();
+    }
+    meta.textContent = "正在搜索…";
+    return find(q).then(function (found) {
+      if (token !== seq) return;
+      var direct = found.direct, results = found.results, skip = {};
+      list.textContent = "";
+      direct.forEach(function (d) {
+        var url = new URL(d.url, base).href;
+        skip[new URL(url).pathname] = true;
+        list.appendChild(item(url, d.title, null, "文号直达：" + found.number));
+      });
+      var total = results.length + direct.length;
+      meta.textContent = total ? "找到 " + total + " 个符合条件的结果" + (found.term ? "（含“" + found.term + "”的全部文件，按日期从新到旧）" : "") : "没有找到符合条件的结果";
+      root.dataset.results = String(total);
+      return show(results, 0, token, found.number || q).then(function () {
+        // A document reached through its 文号 is listed once, at the top.
+        list.querySelectorAll(".md-search-result__item").forEach(function (li, i) {
+          var a = li.querySelector("a");
+          if (i >= direct.length && a && skip[new URL(a.href).pathname]) li.remove();
+        });
+      });
+    }).catch(function (err) {
+      if (token === seq) meta.textContent = "搜索暂时不可用";
+      throw err;
+    });
+  }
+  window.policySearch.run = run;
+  window.policySearch.find = find;
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(input.value); }, 120);
+  });
+  // Load the engine while the reader types the first characters.
+  input.addEventListener("focus", function () {
+    toggle.checked = true;
+    engine();
+    terms();
+  });
+  toggle.addEventListener("change", function () {
+    if (toggle.checked) input.focus();
+  });
+
+  /* Enter: a known 文号 opens its document; otherwise the first result. */
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    clearTimeout(timer);
+    var number = normaliseDocNumber(input.value);
+    lookup(number).then(function (direct) {
+      if (direct.length === 1) {
+        location.href = new URL(direct[0].url, base).href;
+        return;
+      }
+      return run(input.value).then(function () {
+        var first = list.querySelector(".md-search-result__link");
+        if (first) location.href = first.href;
+      });
+    });
+  });
+  form.addEventListener("reset", function () {
+    seq++;
+    list.textContent = "";
+    meta.textContent = "键入以开始搜索";
+    input.focus();
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && toggle.checked) {
+      toggle.checked = false;
+      input.blur();
+    } else if (ev.key === "/" && !toggle.checked && !/INPUT|TEXTAREA/.test(document.activeElement.tagName)) {
+      ev.preventDefault();
+      toggle.checked = true;
+      input.focus();
+    }
+  });
+
+  /* ?q=… opens the search with that query, so a search can be linked. */
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    toggle.checked = true;
+    run(initial);
+  }
+})();

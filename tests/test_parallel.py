@@ -1,0 +1,22 @@
+"""Conversion with worker processes gives exactly what one process gives."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.support import ROOT, SOURCES
+
+from converter import pipeline
+from converter.link import link
+from converter.read import list_sources
+
+
+def test_two_jobs_give_the_same_pages_and_problems_as_one(tmp_path):
+    src = tmp_path / "sources"
+    shutil.copytree(SOURCES, src)
+    (src / "empty.html").write_bytes(b"")  # a failing source crosses the process boundary too
+    paths = list_sources(src)
+    one = pipeline.convert_many(paths, ROOT, jobs=1)
+    two = pipeline.convert_many(paths, ROOT, jobs=2)
+    assert pipeline.pages(link(two.docs)) == pipeline.pages(link(one.docs))
+    assert [(p.file, p.reason) for p in two.problems] == [(p.file, p.reason) for p in one.problems] != []
