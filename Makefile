@@ -43,11 +43,12 @@ site: docs
 serve: site
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
-## browser-deps: Debian's Chromium for the browser tests (tests/browser skip if it is missing)
+## browser-deps: Debian's Chromium for the browser tests (tests/browser skip if it is missing),
+## and a CJK font so screenshots of the pages show Chinese rather than empty boxes
 browser-deps:
-	@command -v chromium >/dev/null || ( \
+	@(command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .) || ( \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver ) \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver fonts-wqy-microhei ) \
 	  || echo "browser-deps: could not install chromium; the browser tests will be skipped"
 
 test: venv browser-deps

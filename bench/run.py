@@ -246,7 +246,8 @@ def site_build(n: int, sources: Path, jobs: int, work: Path) -> dict:
     steps: dict[str, dict] = {}
     cache_dir = project / ".cache" / "converter"
     steps["convert"] = run([py, "-m", "converter", "build", "--sources", str(sources), "--out", str(project / "docs"), "-j", str(jobs), "--cache", str(cache_dir)])
-    epoch = run([py, "-m", "converter", "epoch", "--docs", str(project / "docs")])["stdout"].strip() or "0"
+    steps["epoch"] = run([py, "-m", "converter", "epoch", "--docs", str(project / "docs")])
+    epoch = steps["epoch"]["stdout"].strip() or "0"
     env = {"SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
     mkdocs = str(Path(py).with_name("mkdocs"))
     steps["mkdocs"] = run([mkdocs, "build", "--strict", "--quiet", "-f", str(project / "mkdocs.yml")], env=env, cwd=project)

@@ -11,6 +11,7 @@ Prints, per query: documents containing it, found, missed, false hits; then the 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -19,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml  # noqa: E402
 
-from converter.search_terms import load_terms  # noqa: E402
 from tests.browser.harness import ROOT, build_site, chromium, serve  # noqa: E402
 
 RECORD = re.compile(r"^\?\?\? info record ", re.M)
@@ -99,7 +99,7 @@ def main() -> int:
         print(f"{q:<16}{len(exp):>8}   {cells[0]}            {cells[1]}{flag}")
     print()
     n_terms = len(spec["terms"])
-    dictionary = set(load_terms())
+    dictionary = set(json.loads((docs / "data" / "search-terms.json").read_text(encoding="utf-8")))
     groups = (
         ("terms in the dictionary", [q for q in queries[:n_terms] if q in dictionary]),
         ("terms not in it", [q for q in queries[:n_terms] if q not in dictionary]),

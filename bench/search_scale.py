@@ -13,6 +13,7 @@ substring scan of the Markdown.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shutil
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml  # noqa: E402
 
+from converter.search import DOC_NUMBERS, doc_number_shard  # noqa: E402
 from tests.browser.harness import ROOT, build_site, chromium, serve  # noqa: E402
 
 SEED = 20260101
@@ -92,9 +94,18 @@ def generate(n: int, out: Path) -> Path:
     shutil.copytree(ROOT / "docs", docs)  # index pages, assets, and the real samples
     pool = sample_paragraphs(ROOT / "docs")
     rng = random.Random(SEED)
+    numbers: dict[str, dict[str, list[dict[str, str]]]] = {}
     for i in range(n):
         slug, text = synthetic_page(i, rng, pool)
         (docs / "policies" / f"{slug}.md").write_text(text, encoding="utf-8")
+        meta = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
+        shard = numbers.setdefault(doc_number_shard(meta["doc_number"]), {})
+        shard.setdefault(meta["doc_number"], []).append({"url": f"policies/{slug}/", "title": meta["title"]})
+    # The 文号 tables the converter would write (same shards as converter/search.py).
+    for name, table in numbers.items():
+        path = docs / DOC_NUMBERS / f"{name}.json"
+        old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        path.write_text(json.dumps({**old, **table}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return docs
 
 

@@ -7,10 +7,13 @@ file that can change the output: the converter's own source and data tables, the
 decoder in scraper/, and the versions of the libraries that do the work. Editing any of
 them gives every source a new key, so a stale result is never reused. Entries are pickles
 under ``.cache/converter/`` (gitignored); a missing or unreadable entry is just a miss.
+Pickles are only ever read from this local folder the converter itself writes: never point
+``--cache`` at files from elsewhere (unpickling runs code).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -98,9 +101,15 @@ def load(cache_dir: Path, key: str) -> Any | None:
 
 
 def store(cache_dir: Path, key: str, value: Any) -> None:
+    """Write an entry; a cache that cannot be written (read-only checkout, full disk) only
+    means the next build converts again, so the error is not the build's."""
     target = entry_path(cache_dir, key)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(target)  # atomic: a concurrent reader sees the old entry or the new one
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(target)  # atomic: a concurrent reader sees the old entry or the new one
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -212,6 +212,12 @@ def _units(root: etree._Element) -> dict[etree._Element, _Unit]:
     return units
 
 
+def _is_spam(text: str) -> bool:
+    from .clean import is_spam  # clean imports this module
+
+    return is_spam(text)
+
+
 def _furniture_line(text: str) -> bool:
     from .clean import is_spam, line_rules  # clean imports this module
 
@@ -256,7 +262,11 @@ def _score(root: etree._Element) -> tuple[etree._Element | None, float, list[etr
         m = c = 0.0
         in_cell = _in_cell(el, tables)
         long_line = u.text >= DENSE_LONG_CHARS and not in_cell
-        if u.text >= DENSE_MIN_CHARS and (u.punct or long_line) and u.link <= u.text:
+        if _is_spam(u.body):
+            # Injected spam sits inside the article of a compromised page: it must neither
+            # pull the body choice towards it nor push it away (clean removes it, recorded).
+            pass
+        elif u.text >= DENSE_MIN_CHARS and (u.punct or long_line) and u.link <= u.text:
             if _furniture_line(u.body):
                 c += u.text
             else:

@@ -9,6 +9,7 @@ a source whose bytes, sidecar and converter are unchanged is not converted again
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,12 +95,41 @@ def convert_many(paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path |
     return result
 
 
-def pages(corpus: Corpus) -> dict[str, str]:
+def render_page(d: PolicyDocument, corpus: Corpus) -> str:
+    return render(d, crosslinks.link_section(d, corpus), linker=crosslinks.linker_for(d, corpus))
+
+
+# Rendering every page is most of a rebuild from the cache; with -j, worker processes forked
+# after linking (so they share the corpus without pickling it) render slices of the documents.
+PARALLEL_RENDER_MIN = 500
+_FORKED_CORPUS: Corpus | None = None
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[str]:
+    corpus = _FORKED_CORPUS
+    assert corpus is not None
+    return [render_page(d, corpus) for d in corpus.docs[bounds[0] : bounds[1]]]
+
+
+def render_pages(corpus: Corpus, jobs: int = 1) -> list[str]:
+    """Each document's page, in corpus order; the same text whichever way it is computed."""
+    global _FORKED_CORPUS
+    docs = corpus.docs
+    if jobs <= 1 or len(docs) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_page(d, corpus) for d in docs]
+    step = -(-len(docs) // (jobs * 4))
+    _FORKED_CORPUS = corpus
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = pool.map(_render_slice, [(i, i + step) for i in range(0, len(docs), step)])
+            return [text for part in parts for text in part]
+    finally:
+        _FORKED_CORPUS = None
+
+
+def pages(corpus: Corpus, jobs: int = 1) -> dict[str, str]:
     """Every generated page: relative path under docs/ -> Markdown."""
-    out = {
-        f"{site.POLICY_DIR}/{d.slug}.md": render(d, crosslinks.link_section(d, corpus), linker=crosslinks.linker_for(d, corpus))
-        for d in corpus.docs
-    }
+    out = {f"{site.POLICY_DIR}/{d.slug}.md": text for d, text in zip(corpus.docs, render_pages(corpus, jobs))}
     out.update(site.index_pages(corpus))
     out.update(crosslinks.pages(corpus))  # stubs of cited-but-missing documents, 待收录
     out.update(timeline.pages(corpus))
@@ -107,9 +137,9 @@ def pages(corpus: Corpus) -> dict[str, str]:
     return out
 
 
-def all_pages(corpus: Corpus, root: Path) -> dict[str, str]:
+def all_pages(corpus: Corpus, root: Path, jobs: int = 1) -> dict[str, str]:
     """Everything ``build`` writes: ``pages`` plus the contributor guide copied from the project root."""
-    return {**pages(corpus), **guide.pages(root)}
+    return {**pages(corpus, jobs), **guide.pages(root)}
 
 
 def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
@@ -143,5 +173,5 @@ def build(
     result = convert_many(list_sources(sources), root, jobs, cache_dir)
     corpus = link(result.docs)
     result.docs, result.corpus = corpus.docs, corpus
-    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root), owned)
+    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs), owned)
     return result

@@ -163,6 +163,22 @@ def table_md(rows: list[list[str]]) -> list[str]:
     return out
 
 
+# Cleaning steps as a reader names them, for the 清洗统计 line; unknown steps show their key.
+STEP_NAMES = {
+    "spam": "垃圾链接", "navigation": "导航", "furniture": "页面框架", "widget": "页面控件",
+    "damaged": "损坏字符行", "duplicate": "重复正文", "metadata": "元数据行", "pinyin": "拼音",
+    "traditional": "繁体转简体", "punctuation": "标点", "ocr": "识别错误", "reflow": "断行合并",
+    "control_chars": "控制字符", "meta_markup": "元数据标记", "title_label": "标题标签", "title_split": "标题拆分",
+    "footer": "页脚", "markup": "残留标记", "repost": "转载说明",
+}
+
+
+def _count_label(key: str) -> str:
+    action, _, step = key.partition("_")
+    verb = {"removed": "删除", "changed": "修改"}.get(action)
+    return f"{verb}{STEP_NAMES[step]}" if verb and step in STEP_NAMES else key
+
+
 def record_md(doc: PolicyDocument) -> list[str]:
     """The collapsible 来源与处理记录 box: provenance and every removed line."""
     src = doc.source
@@ -180,7 +196,7 @@ def record_md(doc: PolicyDocument) -> list[str]:
             lines.append(f"    - {k}：{esc(v)}")
     counts = doc.record.counts()
     if counts:
-        lines.append("    - 清洗统计：" + "，".join(f"{esc(k)} {v}" for k, v in counts.items()))
+        lines.append("    - 清洗统计：" + "，".join(f"{esc(_count_label(k))} {v}" for k, v in counts.items()))
     if doc.record.removed:
         lines += ["", "    | 步骤 | 原因 | 删除的内容 |", "    | --- | --- | --- |"]
         for r in doc.record.removed:

@@ -55,9 +55,38 @@ def doc_numbers(docs: list[PolicyDocument], policy_dir: str) -> dict[str, str]:
     }
 
 
-def terms_json() -> str:
-    """The search dictionary for the search box (docs/data/search-terms.json)."""
-    return json.dumps(sorted(load_terms()), ensure_ascii=False, separators=(",", ":")) + "\n"
+# Headings and run-in item leads that several documents share (城市医联体, 县域医联体,
+# 加强组织领导) join the dictionary: they are the corpus's own vocabulary, and a reader who
+# saw one in a document will search for it. Short Han phrases only, most shared first.
+_PHRASE = re.compile(r"^[\u4e00-\u9fff]{3,8}$")
+HARVEST_MIN_DOCS = 2
+HARVEST_MAX = 300
+
+
+def heading_phrases(doc: PolicyDocument) -> set[str]:
+    out = set()
+    for b in doc.blocks:
+        text = b.text if b.kind == "heading" else b.lead if b.kind == "item" else ""
+        text = text.strip().rstrip("。；;：:，,")
+        if _PHRASE.match(text):
+            out.add(text)
+    return out
+
+
+def harvested_terms(docs: list[PolicyDocument]) -> list[str]:
+    counts: dict[str, int] = {}
+    for d in docs:
+        for phrase in heading_phrases(d):
+            counts[phrase] = counts.get(phrase, 0) + 1
+    shared = [p for p, n in counts.items() if n >= HARVEST_MIN_DOCS]
+    return sorted(shared, key=lambda p: (-counts[p], p))[:HARVEST_MAX]
+
+
+def terms_json(docs: list[PolicyDocument]) -> str:
+    """The search dictionary (docs/data/search-terms.json): the curated terms plus the headings
+    the corpus shares. The search box and the index (converter/search_terms.py) both read it."""
+    terms = set(load_terms()) | set(harvested_terms(docs))
+    return json.dumps(sorted(terms), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def pagefind_command(site: Path) -> list[str]:

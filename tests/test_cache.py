@@ -123,3 +123,11 @@ def test_build_command_uses_the_cache_and_lists_only_what_it_converted(tmp_path,
     assert "1 sources converted, 2 unchanged" in out
     assert "001_d2b59fd790b2730b" in out and "004_0395a73e19e4f75c" not in out.split("unchanged sources not listed")[0]
     assert (tmp_path / "docs" / "policies" / "004_0395a73e19e4f75c.md").exists()
+
+
+def test_cache_that_cannot_be_written_does_not_fail_the_build(tmp_path):
+    src = _sources(tmp_path, ("004",))
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    result = _convert(src, blocked)
+    assert len(result.docs) == 1 and not result.problems

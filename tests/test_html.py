@@ -178,3 +178,18 @@ def test_a_table_and_signature_beside_the_text_block_stay_with_it():
     assert "table" in kinds
     assert [x.text for x in p.paras[-2:]] == ["示范市科学技术局", "2021年3月1日"]
     assert "网站地图" not in texts(p)
+
+
+def test_spam_injected_inside_a_short_article_does_not_move_the_body():
+    spam = "国产91精品免费久久看|亚洲精品自慰出水AV|老司机在线精品视频播放|吃瓜黑料网51|婷婷久久精品一区"
+    page = f"""<html><body><div class="nav"><a href="/">首页</a> <a href="/a">政务公开</a></div>
+    <div class="article"><h1>某市人民政府办公室关于做好春季防火工作的通知</h1>
+    <p>{spam}</p><p>各县（市、区）人民政府，市政府各部门：</p>
+    <p>为切实做好春季森林防火工作，保护人民群众生命财产安全，现就有关事项通知如下。</p>
+    <p>{spam}</p><p>一、提高认识，加强领导。各地要充分认识防火工作的重要性。</p>
+    <p>二、强化巡查，消除隐患。各地要组织力量开展拉网式排查。</p>
+    <p>某市人民政府办公室</p><p>2023年3月1日</p></div>
+    <div class="footer">版权所有 某市人民政府</div></body></html>"""
+    texts = [p.text for p in html.extract(page).paras]
+    assert "二、强化巡查，消除隐患。各地要组织力量开展拉网式排查。" in texts
+    assert texts[-1] == "2023年3月1日"

@@ -20,3 +20,12 @@ def test_two_jobs_give_the_same_pages_and_problems_as_one(tmp_path):
     two = pipeline.convert_many(paths, ROOT, jobs=2)
     assert pipeline.pages(link(two.docs)) == pipeline.pages(link(one.docs))
     assert [(p.file, p.reason) for p in two.problems] == [(p.file, p.reason) for p in one.problems] != []
+
+
+def test_pages_rendered_by_two_workers_equal_those_of_one_process(monkeypatch):
+    from tests.support import SOURCES as samples
+
+    corpus = link(pipeline.convert_many(list_sources(samples), ROOT).docs)
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_MIN", 2)  # the samples are a small corpus
+    assert pipeline.render_pages(corpus, jobs=2) == pipeline.render_pages(corpus, jobs=1)
+    assert pipeline.pages(corpus, jobs=2) == pipeline.pages(corpus, jobs=1)

@@ -6,7 +6,6 @@ occur in the site built from the bundled samples (i.e. come from the theme)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil

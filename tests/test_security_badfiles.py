@@ -10,7 +10,7 @@ import pytest
 
 from tests.support import ROOT, SAMPLES, SOURCES
 
-from converter import pipeline, sanitize
+from converter import sanitize
 from converter.cli import main
 from converter.pipeline import convert_source
 from converter.tables import load

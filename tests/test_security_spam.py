@@ -82,6 +82,19 @@ def test_link_farm_hidden_by_a_style_sheet_rule_is_removed(tmp_path, rule):
     assert any("优惠活动入口" in r.text for r in doc.record.removed)
 
 
+@pytest.mark.parametrize(
+    "farm",
+    [
+        "<p>" + " | ".join(f"<a href='https://x{i}.example/'>精彩推荐{i}</a>" for i in range(10)) + "</p>",
+        "<ul>" + "".join(f"<li><a href='https://x{i}.example/'>精彩推荐专区第{i}期</a></li>" for i in range(8)) + "</ul>",
+    ],
+)
+def test_visible_link_farm_inside_the_text_is_removed_by_its_link_density(tmp_path, farm):
+    doc = convert_page(tmp_path, page_with(inside=farm))
+    assert "精彩推荐" not in body_text(doc)
+    assert any("精彩推荐" in r.text for r in doc.record.removed)
+
+
 def test_marquee_is_removed(tmp_path):
     doc = convert_page(tmp_path, page_with(inside="<p><marquee>热烈祝贺本站开通在线服务平台，欢迎访问。</marquee></p>"))
     assert "热烈祝贺" not in body_text(doc)

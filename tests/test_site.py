@@ -106,6 +106,8 @@ def test_dictionary_terms_are_found_by_substring_but_not_in_the_record_box():
 def test_dictionary_terms_are_unique_and_non_empty():
     raw = yaml.safe_load((ROOT / "converter" / "data" / "search_terms.yml").read_text(encoding="utf-8"))["terms"]
     assert len(raw) == len(set(raw)) == len(load_terms()) >= 30
+    # Each term is a Pagefind filter name written as name:value in an attribute.
+    assert not [t for t in raw if re.search(r"[:,\s\"<>&]", str(t))]
 
 
 def test_site_nav_lists_no_document_pages_so_page_size_stays_flat():
@@ -120,3 +122,26 @@ def test_site_nav_lists_no_document_pages_so_page_size_stays_flat():
     listed = [f for f in files(cfg["nav"]) if f.startswith(f"{site.POLICY_DIR}/")]
     assert listed == [f"{site.POLICY_DIR}/index.md"]
     assert cfg["plugins"] == [] or "search" not in str(cfg["plugins"])
+
+
+def test_record_box_names_cleaning_steps_in_chinese_and_keeps_unknown_keys():
+    from converter.render import _count_label
+
+    assert _count_label("removed_spam") == "删除垃圾链接"
+    assert _count_label("changed_traditional") == "修改繁体转简体"
+    assert _count_label("removed_newstep") == "removed_newstep"
+
+
+def test_headings_shared_by_several_documents_join_the_dictionary():
+    from converter.model import Block
+
+    def with_headings(slug, *texts):
+        d = doc(slug, slug)
+        d.blocks = [Block("heading", t, level=2, label="一、") for t in texts] + [Block("item", "正文。", lead="加强组织领导。", label="（一）")]
+        return d
+
+    docs = [with_headings("a", "城市医联体", "只在一份文件"), with_headings("b", "城市医联体。", "总体要求")]
+    assert search.harvested_terms(docs) == ["加强组织领导", "城市医联体"]
+    terms = json.loads(search.terms_json(docs))
+    assert {"加强组织领导", "城市医联体"} <= set(terms) and set(load_terms()) <= set(terms)
+    assert "只在一份文件" not in terms

@@ -62,8 +62,8 @@
     return enginePromise;
   }
 
-  /* The search dictionary (converter/data/search_terms.yml): a query that is one of its terms
-   * is also looked up as a Pagefind filter, which holds every page containing the term. */
+  /* The search dictionary (data/search-terms.json, written by the converter: curated terms plus
+   * shared headings). Each page carries a Pagefind filter per term it contains. */
   var termsPromise = null;
   function terms() {
     if (!termsPromise) {
@@ -93,6 +93,21 @@
         return { number: number, direct: got[0], term: term, results: s.results };
       });
     });
+  }
+
+  /* Pagefind's excerpt is HTML with <mark>; parse it inertly and keep text and marks only. */
+  function excerptNodes(html) {
+    var doc = new DOMParser().parseFromString("<p>" + (html || "") + "</p>", "text/html");
+    var out = document.createElement("p");
+    doc.body.firstChild.childNodes.forEach(function walk(node) {
+      if (node.nodeType === 3) out.appendChild(document.createTextNode(node.textContent));
+      else if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.appendChild(mark);
+      } else node.childNodes.forEach(walk);
+    });
+    return out;
   }
 
   /* Pagefind marks each segment it matched, so 医联体 can come back as 医 in 医院. When the
@@ -186,7 +201,7 @@
         list.appendChild(item(url, d.title, null, "文号直达：" + found.number));
       });
       var total = results.length + direct.length;
-      meta.textContent = total ? "找到 " + total + " 个符合条件的结果" + (found.term ? "（含“" + found.term + "”的全部文件，按日期从新到旧）" : "") : "没有找到符合条件的结果";
+      meta.textContent = total ? "找到 " + total + " 个符合条件的结果" + (found.term ? "，按日期从新到旧" : "") : "没有找到符合条件的结果";
       root.dataset.results = String(total);
       return show(results, 0, token, found.number || q).then(function () {
         // A document reached through its 文号 is listed once, at the top.
@@ -197,7 +212,7 @@
       });
     }).catch(function (err) {
       if (token === seq) meta.textContent = "搜索暂时不可用";
-      throw err;
+      console.error(err);
     });
   }
   window.policySearch.run = run;

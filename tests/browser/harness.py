@@ -59,6 +59,17 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser context closed mid-download (a preload it no longer needs) is not an error.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(site: Path) -> Iterator[str]:
     """Serve ``site`` at http://127.0.0.1:PORT/SUB_PATH/ in a thread; yields that URL."""
@@ -68,7 +79,7 @@ def serve(site: Path) -> Iterator[str]:
     root.mkdir()
     (root / SUB_PATH).symlink_to(site.resolve(), target_is_directory=True)
     handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -163,9 +163,27 @@ def test_only_document_articles_are_indexed_for_search(built_site):
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(slugs)
 
 
-def test_search_results_render_scraped_text_as_text(page, site_url):
-    """Excerpts are rebuilt from text nodes: only <mark> elements appear in a result."""
+@pytest.mark.parametrize("query", ["医疗", "医疗 改革"])
+def test_search_results_render_scraped_text_as_text(page, site_url, query):
+    """Excerpts are rebuilt from text nodes (the page's own passage for a query it holds as
+    written, Pagefind's excerpt otherwise): only <mark> elements appear in a result."""
     page.goto(site_url)
-    results_for(page, "医疗")
+    results_for(page, query)
     tags = page.locator(".md-search-result__article *").evaluate_all("els => [...new Set(els.map(e => e.tagName))]")
     assert set(tags) <= {"H1", "P", "MARK"}
+    assert page.locator(".md-search-result__article mark").count() > 0
+
+
+def test_on_a_phone_the_header_button_opens_the_search(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url)
+        page.click("label.md-header__button[for=__search]")
+        page.keyboard.type("分级诊疗")
+        page.wait_for_selector(".md-search-result__item")
+        assert page.locator(".md-search-result__item").first.is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "search-phone.png"))
+    finally:
+        context.close()
