@@ -23,14 +23,20 @@ _ESC = re.compile("|".join(re.escape(c) for c in _ENTITIES))
 _INLINE = set("&<>\\`*_[]{}|~$")
 
 
-_INLINE_TABLE = str.maketrans({c: _ENTITIES[c] for c in _INLINE})  # one C pass per text
+# Only the inline-special characters are matched (str.translate would look up every
+# character of a Chinese paragraph in a dict: three times slower).
+_INLINE_CHARS = re.compile("[" + re.escape("".join(sorted(_INLINE))) + "]")
 _SPACES = re.compile(r"\s+")
+
+
+def _entity(m: re.Match[str]) -> str:
+    return _ENTITIES[m.group()]
 
 
 def esc(text: str) -> str:
     """Escape scraped text for use inside a Markdown paragraph, heading, table cell or link text."""
     text = _SPACES.sub(" ", str(text)).strip()
-    return _escape_line_start(text.translate(_INLINE_TABLE))
+    return _escape_line_start(_INLINE_CHARS.sub(_entity, text))
 
 
 _NUMBERED_START = re.compile(r"^(\d+)([.)])(\s)")
