@@ -132,24 +132,6 @@ class Span:
     doc_number: str | None
 
 
-def _numbers(text: str) -> list[tuple[int, int, str]]:
-    """docnumber.find_all, with back-to-back numbers split: 10号和齐卫发〔2018〕5号 is two
-    numbers, not one whose prefix starts at the first one's 号."""
-    out: list[tuple[int, int, str]] = []
-    for start, end, dn in docnumber.find_all(text):
-        if out and start < out[-1][1]:
-            again = docnumber.find_all(text[out[-1][1] : end])
-            if not again:
-                continue
-            s, e, dn = again[-1]
-            start, end = out[-1][1] + s, out[-1][1] + e
-        if dn[0] in "年月日" and start and text[start - 1].isdigit():
-            # 1994年1月28日中华人民共和国国务院令第142号: the date's 日 is not part of the 文号.
-            start, dn = start + 1, dn[1:]
-        out.append((start, end, dn))
-    return out
-
-
 def spans(text: str) -> list[Span]:
     """Every citation-shaped thing in ``text`` in reading order, self-references included."""
     found: list[Span] = []
@@ -163,14 +145,14 @@ def spans(text: str) -> list[Span]:
         number, end = None, m.end()
         lead = _AFTER.match(text, m.end())
         offset = lead.end() if lead else m.end()
-        following = _numbers(text[offset : offset + 40])
+        following = docnumber.find_all(text[offset : offset + 40])
         if following and following[0][0] == 0:
             number = following[0][2]
             end = offset + following[0][1]
             taken.append((m.end(), end))
         if number or is_document_title(key):
             found.append(Span(m.start(), m.end(), title, number))
-    for start, end, dn in _numbers(text):
+    for start, end, dn in docnumber.find_all(text):
         if any(s <= start < e for s, e in taken):
             continue
         before = _UNQUOTED.search(text, max(0, start - 130), start)

@@ -37,9 +37,19 @@ def _clean_prefix(prefix: str) -> str | None:
 
 
 def _prefix_before(text: str, start: int, limit: int = 14) -> str:
-    """The run of Han characters right before ``start`` (regex prefixes are lazy)."""
-    m = _PREFIX_RUN.search(text[max(0, start - limit) : start])
-    return m.group() if m else ""
+    """The run of Han characters right before ``start`` (regex prefixes are lazy), cut after
+    the end of whatever precedes it: another 文号 (…10号和齐卫发〔2018〕5号) or a date
+    (…28日中华人民共和国国务院令第142号). No prefix contains 号."""
+    window_start = max(0, start - limit)
+    m = _PREFIX_RUN.search(text[window_start:start])
+    if not m:
+        return ""
+    run = m.group()
+    run = run[run.rfind("号") + 1 :]
+    run_start = start - len(run)
+    if run[:1] in "年月日" and run_start > 0 and text[run_start - 1].isdigit():
+        run = run[1:]
+    return run
 
 
 def _scan_start(tail: re.Pattern[str], text: str) -> int | None:
