@@ -62,17 +62,32 @@ def version_of(files: list[Path], base: Path = ROOT) -> str:
     return h.hexdigest()
 
 
+def resolve(path: Path, parents: dict[Path, Path]) -> Path:
+    """``path.resolve()``, resolving each parent folder only once (``parents`` remembers them):
+    a build resolves thousands of paths in a few folders, and each resolve stats every
+    component. The file itself is checked: a symlink is resolved in full, as before."""
+    name = path.name
+    if name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    parent = parents.get(path.parent)
+    if parent is None:
+        parent = parents[path.parent] = path.parent.resolve()
+    return parent / name
+
+
 @cache
 def converter_version() -> str:
     """One hash of the converter's code, data tables and library versions (computed once per process)."""
     return version_of(code_files())
 
 
-def source_key(path: Path, root: Path, version: str | None = None) -> str:
-    """The cache key of one source: converter version + its path + its bytes + its sidecar's bytes."""
-    path = path.resolve()
+def source_key(path: Path, root: Path, version: str | None = None, parents: dict[Path, Path] | None = None) -> str:
+    """The cache key of one source: converter version + its path + its bytes + its sidecar's bytes.
+    ``parents``: resolved folders to reuse across calls (see ``resolve``)."""
+    parents = {} if parents is None else parents
+    path = resolve(path, parents)
     try:
-        rel = path.relative_to(root.resolve()).as_posix()
+        rel = path.relative_to(resolve(root, parents)).as_posix()
     except ValueError:
         rel = path.as_posix()
     h = hashlib.sha256((version or converter_version()).encode())
@@ -103,7 +118,10 @@ def load(cache_dir: Path, key: str) -> Any | None:
 def store(cache_dir: Path, key: str, value: Any) -> None:
     """Write an entry; a cache that cannot be written (read-only checkout, full disk) only
     means the next build converts again, so the error is not the build's."""
-    target = entry_path(cache_dir, key)
+    store_file(entry_path(cache_dir, key), value)
+
+
+def store_file(target: Path, value: Any) -> None:
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,3 +131,21 @@ def store(cache_dir: Path, key: str, value: Any) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+PAGES_FILE = "pages.pickle"  # rendered document pages of the last build: page key -> Markdown
+
+
+def load_pages(cache_dir: Path) -> dict[str, str]:
+    """The last build's rendered pages by page key (pipeline.page_key); empty when unreadable."""
+    try:
+        with open(cache_dir / PAGES_FILE, "rb") as fh:
+            pages = pickle.load(fh)
+    except Exception:  # missing, truncated or foreign: every page is rendered again
+        return {}
+    return pages if isinstance(pages, dict) else {}
+
+
+def store_pages(cache_dir: Path, pages: dict[str, str]) -> None:
+    """Replace the rendered pages (only the current build's, so the file does not grow)."""
+    store_file(cache_dir / PAGES_FILE, pages)

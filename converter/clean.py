@@ -45,11 +45,70 @@ def repairs() -> tuple[tuple[str, re.Pattern[str], str], ...]:
     return tuple((r["step"], re.compile(r["pattern"]), r["replace"]) for r in load("repairs")["repairs"])
 
 
+# Prefilters: most paragraphs match no rule, and trying each rule on each paragraph is a
+# Python call per pair. A prefilter matches wherever one of its rules would (and maybe more),
+# so a miss proves no rule matches; a hit falls back to the rules themselves, in their order.
+# Searched over paragraphs joined by "\n" in MULTILINE mode, a pattern finds every match it
+# finds in a single paragraph: "\n" looks like a text edge to ^, $, \b and \B. Patterns whose
+# match could depend on what lies beyond the edge (negative lookarounds, \A, \Z) get no
+# prefilter, nor do named groups or back-references once several patterns are combined.
+_EDGE_SENSITIVE = ("(?!", "(?<!", "\\A", "\\Z")  # as text, escaped or not: a false alarm only costs speed
+_GROUP_REFERENCE = re.compile(r"\(\?P[=<>]|\\\d")
+
+
+def _edge_safe(pattern: str) -> bool:
+    return not any(x in pattern for x in _EDGE_SENSITIVE)
+
+
+def prefilter(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """One MULTILINE pattern matching wherever any of ``patterns`` does; None when that cannot
+    be guaranteed by combining them."""
+    if not patterns or not all(_edge_safe(p) for p in patterns):
+        return None
+    if len(patterns) == 1:
+        return re.compile(patterns[0], re.MULTILINE)
+    if any(_GROUP_REFERENCE.search(p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE)
+    except re.error:  # e.g. a pattern with global inline flags
+        return None
+
+
+@cache
+def repair_filters() -> tuple[re.Pattern[str] | None, ...]:
+    return tuple(prefilter([r["pattern"]]) for r in load("repairs")["repairs"])
+
+
+@cache
+def repair_requires() -> tuple[re.Pattern[str] | None, ...]:
+    """Per repair rule, its ``requires`` pattern (None: not declared)."""
+    return tuple(re.compile(r["requires"]) if r.get("requires") else None for r in load("repairs")["repairs"])
+
+
+@cache
+def longest_furniture() -> int:
+    return max((r.max_len for r in line_rules()), default=0)
+
+
+@cache
+def _spam_tables() -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    table = load("spam")
+    return tuple(table["keywords"]), tuple(compiled(p) for p in table["patterns"])
+
+
+_FARM_SEPARATORS = "|｜,，"
+_FARM_SPLIT = re.compile(f"[{_FARM_SEPARATORS}]")
+
+
 def spam_score(line: str) -> int:
     table = load("spam")
-    score = sum(1 for k in table["keywords"] if k in line)
-    score += sum(1 for p in table["patterns"] if compiled(p).search(line))
-    items = [s for s in re.split(r"[|｜,，]", line) if s.strip()]
+    keywords, patterns = _spam_tables()
+    score = sum(map(line.__contains__, keywords))  # the keyword loop in C
+    score += sum(1 for p in patterns if p.search(line))
+    if 1 + sum(map(line.count, _FARM_SEPARATORS)) < table["farm_min_items"]:
+        return score  # too few pieces to be a link farm, however they are split
+    items = [s for s in _FARM_SPLIT.split(line) if s.strip()]
     if len(items) >= table["farm_min_items"] and max(len(s) for s in items) <= table["farm_max_item_len"]:
         score += 1
     return score
@@ -62,6 +121,15 @@ def is_spam(line: str) -> bool:
 
 def normalise_space(text: str) -> str:
     return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def normalise_all(texts: list[str]) -> list[str]:
+    """``normalise_space`` of each text. Neither pattern matches a line break, so texts without
+    one are done as one string joined by line breaks (two substitutions, not two per text)."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return [normalise_space(t) for t in texts]
+    return [t.strip() for t in _SPACE.sub(" ", _INVISIBLE.sub("", joined)).split("\n")]
 
 
 def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> html.HtmlPage:
@@ -139,7 +207,14 @@ def _script_repairs(paras: list[Para], record: CleaningRecord) -> None:
 
 
 def _repair(paras: list[Para], record: CleaningRecord) -> None:
-    for step, pattern, replace in repairs():
+    whole = None
+    for (step, pattern, replace), quick, requires in zip(repairs(), repair_filters(), repair_requires()):
+        if quick is not None or requires is not None:
+            if whole is None:
+                whole = "\n".join(p.text for p in paras if p.kind == "text")
+            if not (requires or quick).search(whole):  # type: ignore[union-attr]
+                continue
+            whole = None  # this rule may change the text
         for p in paras:
             if p.kind == "text":
                 p.text, n = pattern.subn(replace, p.text)
@@ -177,6 +252,8 @@ def _classify(line: str) -> tuple[str, str] | None:
     """(step, reason) when the line is furniture, else None."""
     if is_spam(line):
         return ("spam", "gambling/porn link farm")
+    if len(line) > longest_furniture():
+        return None
     for rule in line_rules():
         if len(line) <= rule.max_len and rule.pattern.search(line):
             return (rule.step, rule.reason)
@@ -250,8 +327,8 @@ def clean(raw: RawSource) -> CleanText:
     page: dict = {}
     warnings: list[str] = []
     paras = _source_paras(raw, record, page, warnings)
-    for p in paras:
-        p.text = normalise_space(p.text)
+    for p, text in zip(paras, normalise_all([p.text for p in paras])):
+        p.text = text
     paras = [p for p in paras if p.text or p.kind != "text"]
     if not paras:
         raise SourceError(raw.rel, "no text in the page")

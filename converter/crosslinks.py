@@ -16,7 +16,7 @@ from . import citations, timeline
 from .link import Corpus, Edge, Missing
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
-from .render import esc
+from .render import esc, esc_short
 from .site import POLICY_DIR, doc_date, sort_key
 
 CITED_DIR = "cited"
@@ -35,7 +35,7 @@ def page_of(e: Edge) -> str | None:
 def doc_meta(d: PolicyDocument) -> str:
     """The citing/cited document's issuer, level and date, as a small grey note."""
     meta = [x for x in ("、".join(d.issuers), LEVEL_NAMES.get(d.level or ""), doc_date(d)) if x]
-    return f" <small>{' · '.join(esc(m) for m in meta)}</small>" if meta else ""
+    return f" <small>{' · '.join(esc_short(m) for m in meta)}</small>" if meta else ""
 
 
 def cited_name(title: str | None, number: str | None) -> str:
@@ -60,14 +60,19 @@ def _esc_part(text: str) -> str:
     return out
 
 
+_SPACE_RUN = re.compile(r"\s+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip()
+    return _SPACE_RUN.sub(" ", str(text)).strip()
 
 
-def _broken_titles(doc: PolicyDocument, url_of: Callable[[citations.Span], str | None]) -> dict[str, list[tuple[int, int, str]]]:
+def _broken_titles(
+    doc: PolicyDocument, url_of: Callable[[citations.Span], str | None], norm: Callable[[str], str] = _norm,
+) -> dict[str, list[tuple[int, int, str]]]:
     """Link pieces for titles the layout broke across two paragraphs (《…城市公立医院 / 综合改革…》):
     paragraph text -> [(start, end, url)] for its half of such a title."""
-    texts = [_norm(b.text) for b in doc.blocks if b.kind in LINKED_BLOCKS]
+    texts = [norm(b.text) for b in doc.blocks if b.kind in LINKED_BLOCKS]
     out: dict[str, list[tuple[int, int, str]]] = {}
     for a, b in zip(texts, texts[1:]):
         if a.rfind("《") <= a.rfind("》") or "》" not in b:
@@ -98,12 +103,20 @@ def linker_for(doc: PolicyDocument, corpus: Corpus) -> Callable[[str], str]:
             s.title and targets.get(("t", citations.title_key(s.title)))
         ) or None
 
-    broken = _broken_titles(doc, url_of) if targets else {}
+    normed: dict[str, str] = {}  # the same paragraphs are normalised here and in linker()
+
+    def norm(text: str) -> str:
+        out = normed.get(text)
+        if out is None:
+            out = normed[text] = _norm(text)
+        return out
+
+    broken = _broken_titles(doc, url_of, norm) if targets else {}
 
     def linker(text: str) -> str:
         if not targets:
             return esc(text)
-        text = _norm(text)
+        text = norm(text)
         found = [(s.start, s.end, url) for s in citations.spans(text) for url in [url_of(s)] if url]
         out, pos = [], 0
         for start, end, url in sorted(found + broken.get(text, [])):
@@ -127,7 +140,7 @@ def _out_line(e: Edge, corpus: Corpus) -> str:
     c = e.citation
     if e.target:
         d = corpus.by_slug[e.target]
-        return f"- [{esc(d.title)}]({e.target}.md){doc_meta(d)}"
+        return f"- [{esc_short(d.title)}]({e.target}.md){doc_meta(d)}"
     if e.stub:
         return f"- [{cited_name(c.title, c.doc_number)}](../{CITED_DIR}/{e.stub}.md) <small>待收录</small>"
     options = "、".join(f"[{esc(corpus.by_slug[s].title)}]({s}.md)" for s in e.candidates)
@@ -149,7 +162,7 @@ def link_section(doc: PolicyDocument, corpus: Corpus) -> list[str]:
     citing = sorted({e.source for e in corpus.incoming(doc.slug)}, key=lambda s: sort_key(corpus.by_slug[s]))
     if citing:
         lines += ["## 被引用 { #cited-by .links }", ""]
-        lines += [f"- [{esc(corpus.by_slug[s].title)}]({s}.md){doc_meta(corpus.by_slug[s])}" for s in citing]
+        lines += [f"- [{esc_short(corpus.by_slug[s].title)}]({s}.md){doc_meta(corpus.by_slug[s])}" for s in citing]
         lines.append("")
     return lines + timeline.chain_section(doc, corpus)
 

@@ -46,8 +46,28 @@ def parse(text: str | None) -> str | None:
     return found[0][2] if found else None
 
 
+# A date starts with 19/20 or with four Chinese year digits: a line that does not, inside an
+# opening bracket or not, is turned away without trying the patterns.
+_CN_YEAR_CHARS = frozenset(_CN + "○Ｏ")
+
+
+def _starts_with_year(text: str) -> bool:
+    return text[:2] in ("19", "20") or (
+        text[:1] in _CN_YEAR_CHARS and len(text) >= 4 and all(c in _CN_YEAR_CHARS for c in text[1:4])
+    )
+
+
+def _may_be_date_line(text: str) -> bool:
+    if _starts_with_year(text):
+        return True
+    t = text.lstrip()
+    return t[:1] in ("（", "(") and _starts_with_year(t[1:].lstrip())
+
+
 def is_date_line(text: str) -> bool:
     """A line that is only a date (the date line of a 落款), bracketed or not: （2023年4月12日）."""
+    if not _may_be_date_line(text):
+        return False
     text = re.sub(r"^\s*[（(](.*)[)）]\s*$", r"\1", text)
     found = find(text)
     return bool(found) and found[0][0] == 0 and found[0][1] >= len(text.rstrip()) - 1

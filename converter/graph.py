@@ -71,8 +71,25 @@ def graph(corpus: Corpus) -> dict[str, Any]:
     }
 
 
+def dumps(data: dict[str, Any]) -> str:
+    """``data`` as JSON with sorted keys, one line per item of its top-level lists.
+
+    json's C encoder only runs without ``indent`` (indent=1: 2.5 times slower at 5,000 documents);
+    a line per document still keeps diffs of the file readable."""
+    one = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        if isinstance(value, list) and value:
+            body = ",\n".join(one(item) for item in value)
+            parts.append(f"{one(key)}:[\n{body}\n]")
+        else:
+            parts.append(f"{one(key)}:{one(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def documents_json(corpus: Corpus) -> str:
-    return json.dumps(graph(corpus), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    return dumps(graph(corpus))
 
 
 def pages(corpus: Corpus) -> dict[str, str]:

@@ -219,10 +219,12 @@ def _is_spam(text: str) -> bool:
 
 
 def _furniture_line(text: str) -> bool:
-    from .clean import is_spam, line_rules  # clean imports this module
+    from .clean import is_spam, line_rules, longest_furniture  # clean imports this module
 
     if is_spam(text):
         return True
+    if len(text) > longest_furniture():  # longer than any rule's max_len
+        return False
     return any(len(text) <= r.max_len and r.pattern.search(text) for r in line_rules())
 
 
@@ -249,10 +251,13 @@ def find_body(root: etree._Element) -> tuple[etree._Element | None, float]:
     return body, mass
 
 
-def _score(root: etree._Element) -> tuple[etree._Element | None, float, list[etree._Element]]:
+def _score(
+    root: etree._Element, units: dict[etree._Element, _Unit] | None = None,
+) -> tuple[etree._Element | None, float, list[etree._Element]]:
     """The body element, its content mass, and boxes inside it to leave out (teaser lists:
-    headline links with summary sentences, beside the text)."""
-    units = _units(root)
+    headline links with summary sentences, beside the text). ``units``: ``_units(root)``."""
+    if units is None:
+        units = _units(root)
     mass: dict[etree._Element, float] = {}
     cost: dict[etree._Element, float] = {}
     chars: dict[etree._Element, int] = {}
@@ -447,10 +452,11 @@ def widen_to_header(body: etree._Element) -> etree._Element:
         body = parent
 
 
-def _is_tag_soup(root: etree._Element) -> bool:
+def _is_tag_soup(root: etree._Element, units: dict[etree._Element, _Unit] | None = None) -> bool:
     """Text pasted between stray tags (a page saved as text): most of the text sits
     directly in <body>, not in any block element, and paragraphs are line ends."""
-    units = _units(root)
+    if units is None:
+        units = _units(root)
     total = sum(u.text + u.link for u in units.values())
     loose = sum(u.text + u.link for el, u in units.items() if _tag(el) in ("body", "html"))
     return total == 0 or loose >= SOUP_SHARE * total
@@ -583,7 +589,8 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
     _drop_invisible(root, page.removed)
     base = url or _base_url(root, meta_tags)
 
-    if _is_tag_soup(root):
+    units = _units(root)  # read-only below: computed once for both tests
+    if _is_tag_soup(root, units):
         # No paragraph markup at all: the whole page is the text, lines are paragraphs.
         writer = _Writer(base, True)
         body_el = root.find("body")
@@ -593,7 +600,7 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
         page.meta = pagemeta.collect(meta_tags, {})
         return page
 
-    body, mass, teasers = _score(root)
+    body, mass, teasers = _score(root, units)
     if body is None or mass < MIN_BODY_MASS:
         raise NoBody("no recognisable main text in the page (only navigation, links or page furniture)")
     body = widen_to_header(body)

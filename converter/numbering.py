@@ -8,6 +8,7 @@ a document its structure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -68,6 +69,7 @@ def may_be_numbered(text: str) -> bool:
     return bool(text) and (text[0] in _FIRST_CHARS or text[0].isdecimal())
 
 
+@lru_cache(maxsize=1 << 14)  # asked for each paragraph by split and by structure; Numbered is frozen
 def match(text: str) -> Numbered | None:
     if not may_be_numbered(text):
         return None

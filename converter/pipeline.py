@@ -9,6 +9,7 @@ a source whose bytes, sidecar and converter are unchanged is not converted again
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ class Result:
     corpus: Corpus | None = None
     converted: list[Path] = field(default_factory=list)  # sources converted (not taken from the cache)
     cached: int = 0  # sources taken from the cache
+    # id(doc) -> "<source cache key>:<position in its source>"; only with a cache folder.
+    doc_keys: dict[int, str] = field(default_factory=dict)
 
 
 def convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[SourceError]]:
@@ -72,8 +75,9 @@ def convert_many(paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path |
     keys: list[str] = [""] * len(paths)
     if cache_dir is not None:
         version = cache.converter_version()
+        parents: dict[Path, Path] = {}
         for i, path in enumerate(paths):
-            keys[i] = cache.source_key(path, root, version)
+            keys[i] = cache.source_key(path, root, version, parents)
             outcomes[i] = cache.load(cache_dir, keys[i])
     todo = [i for i, o in enumerate(outcomes) if o is None]
     result.cached = len(paths) - len(todo)
@@ -89,14 +93,26 @@ def convert_many(paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path |
         outcomes[i] = outcome
         if cache_dir is not None:
             cache.store(cache_dir, keys[i], outcome)
-    for docs, problems in outcomes:
+    for i, (docs, problems) in enumerate(outcomes):
+        if cache_dir is not None:
+            result.doc_keys.update((id(d), f"{keys[i]}:{n}") for n, d in enumerate(docs))
         result.docs += docs
         result.problems += [SourceError(f, r) for f, r in problems]
     return result
 
 
-def render_page(d: PolicyDocument, corpus: Corpus) -> str:
-    return render(d, crosslinks.link_section(d, corpus), linker=crosslinks.linker_for(d, corpus))
+def render_page(d: PolicyDocument, corpus: Corpus, links: list[str] | None = None) -> str:
+    if links is None:
+        links = crosslinks.link_section(d, corpus)
+    return render(d, links, linker=crosslinks.linker_for(d, corpus))
+
+
+def page_key(doc_key: str, d: PolicyDocument, corpus: Corpus, links: list[str]) -> str:
+    """Everything a document's page depends on: the converted document (its source's cache key,
+    which covers the converter's code, and its place in that source), its slug after linking,
+    the exact 本文引用/被引用/政策脉络 lines, and what the in-text linker links each citation to."""
+    targets = [(e.citation.doc_number, e.citation.title, crosslinks.page_of(e)) for e in corpus.outgoing(d.slug)]
+    return hashlib.sha256(repr((doc_key, d.slug, links, targets)).encode("utf-8")).hexdigest()
 
 
 # Rendering every page is most of a rebuild from the cache; with -j, worker processes forked
@@ -105,31 +121,60 @@ PARALLEL_RENDER_MIN = 500
 _FORKED_CORPUS: Corpus | None = None
 
 
+_FORKED_ONLY: list[int] = []
+
+
 def _render_slice(bounds: tuple[int, int]) -> list[str]:
     corpus = _FORKED_CORPUS
     assert corpus is not None
-    return [render_page(d, corpus) for d in corpus.docs[bounds[0] : bounds[1]]]
+    return [render_page(corpus.docs[i], corpus) for i in _FORKED_ONLY[bounds[0] : bounds[1]]]
 
 
-def render_pages(corpus: Corpus, jobs: int = 1) -> list[str]:
-    """Each document's page, in corpus order; the same text whichever way it is computed."""
-    global _FORKED_CORPUS
+def render_pages(corpus: Corpus, jobs: int = 1, only: list[int] | None = None) -> list[str]:
+    """Each document's page, in corpus order (or of the documents at positions ``only``);
+    the same text whichever way it is computed."""
+    global _FORKED_CORPUS, _FORKED_ONLY
     docs = corpus.docs
-    if jobs <= 1 or len(docs) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return [render_page(d, corpus) for d in docs]
-    step = -(-len(docs) // (jobs * 4))
-    _FORKED_CORPUS = corpus
+    todo = list(range(len(docs))) if only is None else only
+    if jobs <= 1 or len(todo) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_page(docs[i], corpus) for i in todo]
+    step = -(-len(todo) // (jobs * 4))
+    _FORKED_CORPUS, _FORKED_ONLY = corpus, todo
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = pool.map(_render_slice, [(i, i + step) for i in range(0, len(docs), step)])
+            parts = pool.map(_render_slice, [(i, i + step) for i in range(0, len(todo), step)])
             return [text for part in parts for text in part]
     finally:
-        _FORKED_CORPUS = None
+        _FORKED_CORPUS, _FORKED_ONLY = None, []
 
 
-def pages(corpus: Corpus, jobs: int = 1) -> dict[str, str]:
-    """Every generated page: relative path under docs/ -> Markdown."""
-    out = {f"{site.POLICY_DIR}/{d.slug}.md": text for d, text in zip(corpus.docs, render_pages(corpus, jobs))}
+def render_reusing(corpus: Corpus, doc_keys: dict[int, str], cache_dir: Path, jobs: int = 1) -> list[str]:
+    """``render_pages``, but a page whose inputs (``page_key``) are those of a page rendered by
+    an earlier build is taken from the cache: adding one source to a large corpus re-renders
+    only the pages whose cross-links or timeline it changes."""
+    previous = cache.load_pages(cache_dir)
+    texts: list[str | None] = [None] * len(corpus.docs)
+    keys: list[str | None] = [None] * len(corpus.docs)
+    todo: list[int] = []
+    for i, d in enumerate(corpus.docs):
+        doc_key = doc_keys.get(id(d))
+        if doc_key is not None:
+            links = crosslinks.link_section(d, corpus)
+            keys[i] = page_key(doc_key, d, corpus, links)
+            texts[i] = previous.get(keys[i])
+        if texts[i] is None:
+            todo.append(i)
+    for i, text in zip(todo, render_pages(corpus, jobs, todo)):
+        texts[i] = text
+    cache.store_pages(cache_dir, {k: t for k, t in zip(keys, texts) if k is not None})
+    return texts  # type: ignore[return-value]
+
+
+def pages(corpus: Corpus, jobs: int = 1, rendered: list[str] | None = None) -> dict[str, str]:
+    """Every generated page: relative path under docs/ -> Markdown (``rendered``: the document
+    pages, when already computed)."""
+    texts = render_pages(corpus, jobs) if rendered is None else rendered
+    out = {f"{site.POLICY_DIR}/{d.slug}.md": text for d, text in zip(corpus.docs, texts)}
     out.update(site.index_pages(corpus))
     out.update(crosslinks.pages(corpus))  # stubs of cited-but-missing documents, 待收录
     out.update(timeline.pages(corpus))
@@ -137,16 +182,18 @@ def pages(corpus: Corpus, jobs: int = 1) -> dict[str, str]:
     return out
 
 
-def all_pages(corpus: Corpus, root: Path, jobs: int = 1) -> dict[str, str]:
+def all_pages(corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str] | None = None) -> dict[str, str]:
     """Everything ``build`` writes: ``pages`` plus the contributor guide copied from the project root."""
-    return {**pages(corpus, jobs), **guide.pages(root)}
+    return {**pages(corpus, jobs, rendered), **guide.pages(root)}
 
 
 def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
     written, removed = [], []
     root = out_dir.resolve()
+    parents: dict[Path, Path] = {}
+    targets = {rel: cache.resolve(root / rel, parents) for rel in generated}
     for rel, text in sorted(generated.items()):
-        target = (root / rel).resolve()
+        target = targets[rel]
         if not target.is_relative_to(root):  # a slug can never climb out of docs/
             raise ValueError(f"refusing to write outside {root}: {rel}")
         data = text.encode("utf-8")
@@ -157,10 +204,10 @@ def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...]
         tmp.write_bytes(data)
         tmp.replace(target)
         written.append(target)
-    keep = {(root / rel).resolve() for rel in generated}
+    keep = set(targets.values())
     for folder in owned:
         for old in sorted((root / folder).glob("**/*.md")) if (root / folder).exists() else []:
-            if old.resolve() not in keep:
+            if cache.resolve(old, parents) not in keep:
                 old.unlink()
                 removed.append(old)
     return written, removed
@@ -173,5 +220,6 @@ def build(
     result = convert_many(list_sources(sources), root, jobs, cache_dir)
     corpus = link(result.docs)
     result.docs, result.corpus = corpus.docs, corpus
-    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs), owned)
+    rendered = render_reusing(corpus, result.doc_keys, cache_dir, jobs) if cache_dir is not None else None
+    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, rendered), owned)
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .tables import load
 
@@ -99,25 +99,38 @@ def national_body(name: str) -> str | None:
 
 
 def is_org(name: str) -> bool:
-    return 2 <= len(name) <= 40 and any(name.endswith(s) for s in geo().org_suffixes)
+    return 2 <= len(name) <= 40 and name.endswith(geo().org_suffixes)
 
 
+@cache
+def _names_by_first() -> dict[str, tuple[tuple[str, str, str | None], ...]]:
+    """geo().names grouped by first character, each group in the order of geo().names: a name
+    can only start a text that starts with its first character."""
+    groups: dict[str, list[tuple[str, str, str | None]]] = {}
+    for entry in geo().names:
+        if not entry[0]:
+            raise ValueError("regions.yml: a place name is empty")
+        groups.setdefault(entry[0][:1], []).append(entry)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+@lru_cache(maxsize=1 << 14)  # issuer names repeat across documents; Place is frozen
 def locate(text: str) -> Place:
     """Where a name that starts with a place (an issuer, a title) belongs."""
     if not text:
         return Place()
     if national_body(text) or any(text.startswith(n) for n in ("国务院", "中共中央", "国家")):
         return Place(national=True)
-    g = geo()
+    by_first = _names_by_first()
     province = city = None
     rest = text
-    for spelling, prov, c in g.names:
+    for spelling, prov, c in by_first.get(rest[:1], ()):
         if rest.startswith(spelling):
             province, city = prov, c
             rest = rest[len(spelling):]
             break
     if province and not city:
-        for spelling, prov, c in g.names:
+        for spelling, prov, c in by_first.get(rest[:1], ()):
             if c and prov == province and rest.startswith(spelling):
                 city = c
                 rest = rest[len(spelling):]

@@ -8,6 +8,7 @@ MkDocs syntax in a title or paragraph can change the page's structure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 import yaml
@@ -37,6 +38,11 @@ def esc(text: str) -> str:
     """Escape scraped text for use inside a Markdown paragraph, heading, table cell or link text."""
     text = _SPACES.sub(" ", str(text)).strip()
     return _escape_line_start(_INLINE_CHARS.sub(_entity, text))
+
+
+# Titles, dates and regions are escaped again on every page that lists their document
+# (timelines, 被引用, index pages): the same few thousand strings, remembered.
+esc_short = lru_cache(maxsize=1 << 15, typed=True)(esc)
 
 
 _NUMBERED_START = re.compile(r"^(\d+)([.)])(\s)")
@@ -83,8 +89,111 @@ def _c_dumper_safe(value: Any) -> bool:
     return value is None or isinstance(value, (bool, int, float))
 
 
+# Even libyaml's emitter spends most of its time in PyYAML's Python representer and resolver.
+# Front matter is nearly always a flat mapping of short strings, numbers and lists, so it is
+# written directly when every value is of a shape (below) whose YAML is certain: keys of
+# lowercase ASCII, and strings of CJK, full-width and ASCII letters, digits, inner spaces and
+# ._/-:, written plain unless a ": " (a mapping indicator) or the resolver (a date, a number,
+# null) forbids it, then single-quoted. Anything else goes through an emitter.
+_SAFE_SCALAR = re.compile(
+    r"[\u3001-\u303f\u4e00-\u9fff\uff01-\uff5e0-9A-Za-z/](?:[\u3001-\u303f\u4e00-\u9fff\uff01-\uff5e0-9A-Za-z._/:\- ]*"
+    r"[\u3001-\u303f\u4e00-\u9fff\uff01-\uff5e0-9A-Za-z._/\-])?"
+)
+_SAFE_KEY = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@lru_cache(maxsize=1 << 14)
+def _plain_scalar(value: str) -> str | None:
+    """The YAML of a string value in block context, or None when it is not of the safe shape."""
+    if not _SAFE_SCALAR.fullmatch(value):
+        return None
+    if ": " not in value and yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG:
+        return value
+    return f"'{value}'"  # no quote or line break inside: single-quoted as is
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return _plain_scalar(value)
+    return None
+
+
+def _key(key: Any) -> str | None:
+    return key if type(key) is str and _SAFE_KEY.fullmatch(key) and _plain_scalar(key) == key else None
+
+
+def _direct_yaml(data: dict[str, Any]) -> str | None:
+    """``data`` as block YAML, or None when a value is not of a shape written here."""
+    if not data or type(data) is not dict:
+        return None
+    out: list[str] = []
+    seen: set[int] = set()  # a container met twice would be written as an anchor and alias
+
+    def container(value: Any) -> bool:
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        return True
+
+    for key, value in data.items():
+        k = _key(key)
+        if k is None:
+            return None
+        if type(value) is list:
+            if not container(value):
+                return None
+            if not value:
+                out.append(f"{k}: []")
+                continue
+            out.append(f"{k}:")
+            for item in value:
+                if type(item) is dict:
+                    if not item or not container(item):
+                        return None
+                    first = "- "
+                    for ik, iv in item.items():
+                        ik, iv = _key(ik), _scalar(iv)
+                        if ik is None or iv is None:
+                            return None
+                        out.append(f"{first}{ik}: {iv}")
+                        first = "  "
+                else:
+                    v = _scalar(item)
+                    if v is None:
+                        return None
+                    out.append(f"- {v}")
+        elif type(value) is dict:
+            if not container(value):
+                return None
+            if not value:
+                out.append(f"{k}: {{}}")
+                continue
+            out.append(f"{k}:")
+            for ik, iv in value.items():
+                ik, iv = _key(ik), _scalar(iv)
+                if ik is None or iv is None:
+                    return None
+                out.append(f"  {ik}: {iv}")
+        else:
+            v = _scalar(value)
+            if v is None:
+                return None
+            out.append(f"{k}: {v}")
+    return "\n".join(out) + "\n"
+
+
 def dump_yaml(data: dict[str, Any]) -> str:
-    """Front matter YAML; byte-identical whichever emitter writes it."""
+    """Front matter YAML; byte-identical whichever way it is written."""
+    direct = _direct_yaml(data)
+    if direct is not None:
+        return direct
     if _C_DUMPER is not None and _c_dumper_safe(data):
         return yaml.dump(data, Dumper=_C_DUMPER, **_YAML_OPTIONS)
     return yaml.safe_dump(data, **_YAML_OPTIONS)

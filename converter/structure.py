@@ -36,8 +36,10 @@ class Header:
 
 
 def _is_org_line(text: str) -> bool:
+    if not 0 < len(text) <= 60:
+        return False
     parts = [p for p in re.split(r"[ 、]+", text) if p]
-    return 0 < len(text) <= 60 and bool(parts) and all(places.is_org(p) for p in parts)
+    return bool(parts) and all(places.is_org(p) for p in parts)
 
 
 def _split_lead(rest: str) -> tuple[str, str]:
@@ -73,8 +75,13 @@ class _Anchors:
         return anchor
 
 
+_KIND_AT: dict[int, str] = {}
+for _kind, _rank in RANK.items():
+    _KIND_AT.setdefault(_rank, _kind)  # the first kind of each rank, as a search of RANK finds
+
+
 def _kind_at(rank: int) -> str:
-    return next(k for k, r in RANK.items() if r == rank)
+    return _KIND_AT[rank]
 
 
 def build(paras: list[Para]) -> tuple[list[Block], Header]:
