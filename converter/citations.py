@@ -132,28 +132,6 @@ class Span:
     doc_number: str | None
 
 
-# docnumber.find_all tries its full patterns from the first 文号-shaped tail to the end of the
-# text, a lazy prefix at every Han character. No 文号 contains a 。 and none reaches back across
-# one (its prefix is a run of Han characters), so a body is searched sentence by sentence, and
-# only the sentences with a 号 in them (every 文号 ends with one): the same matches.
-_SENTENCE_END = "。"
-
-
-def find_numbers(text: str) -> list[tuple[int, int, str]]:
-    """``docnumber.find_all(text)``, sentence by sentence."""
-    if "号" not in text:
-        return []
-    if _SENTENCE_END not in text:
-        return docnumber.find_all(text)
-    out: list[tuple[int, int, str]] = []
-    offset = 0
-    for sentence in text.split(_SENTENCE_END):
-        if "号" in sentence:
-            out += [(start + offset, end + offset, n) for start, end, n in docnumber.find_all(sentence)]
-        offset += len(sentence) + 1
-    return out
-
-
 def spans(text: str) -> list[Span]:
     """Every citation-shaped thing in ``text`` in reading order, self-references included."""
     found: list[Span] = []
@@ -167,14 +145,14 @@ def spans(text: str) -> list[Span]:
         number, end = None, m.end()
         lead = _AFTER.match(text, m.end())
         offset = lead.end() if lead else m.end()
-        following = find_numbers(text[offset : offset + 40])
+        following = docnumber.find_all(text[offset : offset + 40])
         if following and following[0][0] == 0:
             number = following[0][2]
             end = offset + following[0][1]
             taken.append((m.end(), end))
         if number or is_document_title(key):
             found.append(Span(m.start(), m.end(), title, number))
-    for start, end, dn in find_numbers(text):
+    for start, end, dn in docnumber.find_all(text):
         if any(s <= start < e for s, e in taken):
             continue
         before = _UNQUOTED.search(text, max(0, start - 130), start)

@@ -24,11 +24,14 @@ ORDER_FORM = re.compile(rf"(?P<prefix>{_HAN}{{0,14}}?令)\s*第\s*(?P<num>\d{{1,
 _PREFIX_RUN = re.compile(rf"{_HAN}+$")
 # A decree's header names its issuer in full; its 文号 is written short (国令第707号).
 ORDER_ALIASES = {"中华人民共和国国务院令": "国令", "国务院令": "国令"}
-# The forms without their lazy Han prefix: one fast scan finds the first place a 文号 can
-# be, and the full patterns (slow: they try a prefix at every Han character) start there.
-_YEAR_TAIL = re.compile(rf"[{re.escape(OPEN)}]\s*(?:19|20)\d{{2}}\s*[{re.escape(CLOSE)}]\s*第?\s*\d{{1,5}}\s*号")
-_ORDER_TAIL = re.compile(r"令\s*第\s*\d{1,5}\s*号")
-_MAX_PREFIX = 14  # the {1,14} / {0,14} of the prefixes above
+# What follows the prefix. find_all scans for these and takes the prefix from the Han run
+# before each one; YEAR_FORM and ORDER_FORM above are the same rules as single patterns
+# (kept as the reference the tests compare against; run over text they are slow, because a
+# lazy Han prefix is tried at every character).
+_YEAR_TAIL = re.compile(
+    rf"[{re.escape(OPEN)}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{re.escape(CLOSE)}]\s*第?\s*(?P<num>\d{{1,5}})\s*号"
+)
+_ORDER_TAIL = re.compile(r"令\s*第\s*(?P<num>\d{1,5})\s*号")
 
 
 def _clean_prefix(prefix: str) -> str | None:
@@ -52,30 +55,20 @@ def _prefix_before(text: str, start: int, limit: int = 14) -> str:
     return run
 
 
-def _scan_start(tail: re.Pattern[str], text: str) -> int | None:
-    """No match of a full form starts before this (None: there is none): its prefix is at most
-    _MAX_PREFIX Han characters, plus spaces, before the first match of its tail."""
-    m = tail.search(text)
-    if not m:
-        return None
-    k = m.start()
-    while k > 0 and text[k - 1].isspace():
-        k -= 1
-    return max(0, k - _MAX_PREFIX)
-
-
 def find_all(text: str) -> list[tuple[int, int, str]]:
     """Every 文号 in ``text`` as (start, end, normalised)."""
     out: list[tuple[int, int, str]] = []
-    start = _scan_start(_YEAR_TAIL, text)
-    for m in YEAR_FORM.finditer(text, start) if start is not None else ():
-        bracket = m.start("prefix") + len(m.group("prefix"))
+    if "号" not in text:
+        return out
+    for m in _YEAR_TAIL.finditer(text):
+        bracket = m.start()
+        while bracket > 0 and text[bracket - 1].isspace():
+            bracket -= 1
         prefix = _clean_prefix(_prefix_before(text, bracket))
         if prefix:
             out.append((bracket - len(prefix), m.end(), f"{prefix}〔{m.group('year')}〕{int(m.group('num'))}号"))
-    start = _scan_start(_ORDER_TAIL, text)
-    for m in ORDER_FORM.finditer(text, start) if start is not None else ():
-        ling = m.start("prefix") + len(m.group("prefix"))
+    for m in _ORDER_TAIL.finditer(text):
+        ling = m.start() + 1
         prefix = _clean_prefix(_prefix_before(text, ling))
         if prefix and prefix.endswith("令"):
             short = ORDER_ALIASES.get(prefix, prefix)
