@@ -163,7 +163,7 @@ def reflow(text: str) -> tuple[list[str], int]:
     if not cuts:
         return [text], 0
     paras = [text[: cuts[0][0]]] if cuts[0][0] else []
-    for i, (start, end, label) in enumerate(cuts):
+    for i, (_start, end, label) in enumerate(cuts):
         stop = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
         paras.extend(_split_glued_title(label, text[end:stop]))
     return [p.strip() for p in paras if p.strip()], repaired

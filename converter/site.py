@@ -5,7 +5,6 @@ Chinese interface text lives here."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Callable
 
 from . import feed, search
 from .link import Corpus

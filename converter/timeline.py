@@ -12,7 +12,7 @@ from collections import defaultdict
 from .link import Corpus
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
-from .render import esc, esc_short
+from .render import esc_short
 
 POLICY_DIR = "policies"  # same folder as site.POLICY_DIR; not imported to keep site.py free to import us
 TIMELINE_PAGE = "timeline.md"
