@@ -24,8 +24,9 @@ from tests.browser.harness import ROOT, build_site, chromium, serve  # noqa: E40
 
 RECORD = re.compile(r"^\?\?\? info record ", re.M)
 
-# Each query twice: Pagefind alone, and the search box's own lookup (assets/search.js find():
-# Pagefind plus the dictionary filter), which is what a reader gets.
+# Each query twice: Pagefind alone, and every page the search box lists over all its pages
+# (assets/search.js listAll(): a dictionary term's first-page file and its Pagefind filter,
+# the 文号 table, Pagefind), which is what a reader gets.
 SEARCH_ALL = """async (queries) => {
   const pf = await import(new URL("pagefind/pagefind.js", location.href).href);
   await pf.options({ baseUrl: new URL(".", location.href).pathname });
@@ -34,8 +35,7 @@ SEARCH_ALL = """async (queries) => {
   const out = {};
   for (const q of queries) {
     const alone = await pf.search(q);
-    const box = await window.policySearch.find(q);
-    out[q] = { alone: await urls(alone.results), box: await urls(box.results) };
+    out[q] = { alone: await urls(alone.results), box: await window.policySearch.listAll(q) };
   }
   return out;
 }"""

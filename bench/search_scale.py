@@ -1,13 +1,23 @@
 """Search at scale: N synthetic document pages, built with MkDocs, indexed with Pagefind, queried
 in headless Chromium through the site's own search box.
 
-    python bench/search_scale.py [--n 10000] [--out bench/out/scale] [--reuse]
+    python bench/search_scale.py [--n 10000] [--out bench/out/scale] [--mix topics|uniform] [--reuse]
 
-The pages are made from the bundled samples' paragraphs (docs/policies), shuffled per page with a
-fixed seed, under varied titles, 文号, issuers, regions and dates. Prints: build and index
-times, index size, per-page HTML size, and for each query (cold browser cache) the bytes the
-search fetched, the time from typing to results on screen, and the result count against a
-substring scan of the Markdown.
+Pages are made, with a fixed seed, under varied titles, 文号, issuers, regions and dates, from
+one of two paragraph mixes:
+
+* ``topics`` (default): each page is a variant of one source document — the bundled samples
+  (docs/policies) and, when ../shared/corpus is there, its 24 real pages converted on the fly
+  (read through that path, never copied) — most of that document's paragraphs in order, plus
+  a few from another. A term then lives in the pages of the documents that use it, as in a
+  real library: 医联体 in a few percent of them, 实施 in most.
+* ``uniform``: every page shuffles paragraphs drawn from all the samples, so every policy term
+  is in 50–100 % of the pages: the adversarial case for a search engine whose work grows with
+  the number of matching pages.
+
+Prints: build and index times, index size, per-page HTML size, and for each query (cold
+browser cache) the bytes the search fetched, the time from typing to results on screen, and
+the result count against a substring scan of the Markdown.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from converter.search import DOC_NUMBERS, doc_number_shard  # noqa: E402
 from tests.browser.harness import ROOT, build_site, chromium, serve  # noqa: E402
 
 SEED = 20260101
+CORPUS = ROOT.parent / "shared" / "corpus" / "raw"
 REGIONS = ("北京市", "天津市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省", "浙江省",
            "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省")
 PREFIXES = ("京政办发", "津政发", "冀政办字", "晋政发", "辽政办发", "吉政发", "黑政办规", "沪府办", "苏政发", "浙政办发",
@@ -43,23 +54,45 @@ QUERIES = ("医联体", "分级诊疗", "县域医共体", "家庭医生签约",
 RECORD = re.compile(r"^\?\?\? info record ", re.M)
 
 
-def sample_paragraphs(docs: Path) -> list[str]:
-    """Body paragraphs of the bundled documents: after the card, before the link lists and record."""
-    pool: list[str] = []
+def sample_documents(docs: Path) -> list[list[str]]:
+    """Body paragraphs of each bundled document: after the card, before the link lists and record."""
+    out: list[list[str]] = []
     for page in sorted((docs / "policies").glob("*.md")):
         if page.name == "index.md":
             continue
         text = page.read_text(encoding="utf-8").split("\n---\n", 1)[1]
         text = text.split("</div>", 1)[-1]
         text = re.split(r"^## (?:本文引用|被引用)|^\?\?\? ", text, flags=re.M)[0]
-        for para in re.split(r"\n\s*\n", text):
-            para = para.strip()
-            if para and not para.startswith(("#", "|", "{:", "<")):
-                pool.append(para)
-    return pool
+        paras = [p.strip() for p in re.split(r"\n\s*\n", text)]
+        out.append([p for p in paras if p and not p.startswith(("#", "|", "{:", "<"))])
+    return out
 
 
-def synthetic_page(i: int, rng: random.Random, pool: list[str]) -> tuple[str, str]:
+def corpus_documents(raw: Path = CORPUS) -> list[list[str]]:
+    """Body paragraphs of the real pages in ../shared/corpus, as the converter reads them
+    (Markdown-escaped); none when the folder is not there."""
+    from converter.pipeline import convert_source
+    from converter.render import esc
+
+    out: list[list[str]] = []
+    for path in sorted(raw.glob("*.html")) if raw.is_dir() else []:
+        docs, _ = convert_source(path, raw.parent)
+        for d in docs:
+            paras = [esc(b.text) for b in d.blocks if b.kind in ("para", "item", "heading") and b.text.strip()]
+            if len(paras) >= 3:
+                out.append(paras)
+    return out
+
+
+def topic_paragraphs(i: int, rng: random.Random, documents: list[list[str]]) -> list[str]:
+    """Most of one document's paragraphs in order, and a few from another."""
+    own = documents[i % len(documents)]
+    keep = sorted(rng.sample(range(len(own)), k=max(1, int(len(own) * rng.uniform(0.6, 1.0)))))
+    other = documents[rng.randrange(len(documents))]
+    return [own[k] for k in keep] + rng.sample(other, k=min(len(other), rng.randrange(0, 4)))
+
+
+def synthetic_page(i: int, rng: random.Random, pool: list[str], documents: list[list[str]] | None = None) -> tuple[str, str]:
     k = i % len(REGIONS)
     region, prefix = REGIONS[k], PREFIXES[k]
     year = 2010 + rng.randrange(15)
@@ -68,7 +101,7 @@ def synthetic_page(i: int, rng: random.Random, pool: list[str]) -> tuple[str, st
     doc_type = rng.choice(TYPES)
     title = f"{issuer}关于{rng.choice(TOPICS)}的{doc_type}（第{i + 1}号样本）"
     date = f"{year}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}"
-    paras = rng.sample(pool, k=min(len(pool), rng.randrange(25, 60)))
+    paras = topic_paragraphs(i, rng, documents) if documents else rng.sample(pool, k=min(len(pool), rng.randrange(25, 60)))
     meta = {
         "title": title, "doc_number": number, "issuers": [issuer], "written_date": date, "publish_date": None,
         "region": region, "level": "provincial", "doc_type": doc_type, "topics": [],
@@ -87,16 +120,20 @@ def synthetic_page(i: int, rng: random.Random, pool: list[str]) -> tuple[str, st
     return f"s{i:05d}", f"---\n{front}---\n\n" + "\n".join(body) + "\n"
 
 
-def generate(n: int, out: Path) -> Path:
+def generate(n: int, out: Path, mix: str = "topics") -> Path:
     docs = out / "docs"
     if docs.exists():
         shutil.rmtree(docs)
     shutil.copytree(ROOT / "docs", docs)  # index pages, assets, and the real samples
-    pool = sample_paragraphs(ROOT / "docs")
+    samples = sample_documents(ROOT / "docs")
+    pool = [p for doc in samples for p in doc]
+    documents = samples + corpus_documents() if mix == "topics" else None
+    if documents is not None:
+        print(f"topics: {len(documents)} source documents ({len(samples)} samples)")
     rng = random.Random(SEED)
     numbers: dict[str, dict[str, list[dict[str, str]]]] = {}
     for i in range(n):
-        slug, text = synthetic_page(i, rng, pool)
+        slug, text = synthetic_page(i, rng, pool, documents)
         (docs / "policies" / f"{slug}.md").write_text(text, encoding="utf-8")
         meta = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
         shard = numbers.setdefault(doc_number_shard(meta["doc_number"]), {})
@@ -153,6 +190,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "scale"))
+    ap.add_argument("--mix", choices=("topics", "uniform"), default="topics", help="how pages draw their paragraphs (see above)")
     ap.add_argument("--reuse", action="store_true", help="measure an existing build in --out")
     args = ap.parse_args()
     out = Path(args.out).resolve()
@@ -160,7 +198,7 @@ def main() -> int:
     docs = out / "docs"
     if not args.reuse:
         t = time.perf_counter()
-        generate(args.n, out)
+        generate(args.n, out, args.mix)
         print(f"generated {args.n} pages in {time.perf_counter() - t:.1f} s")
         if site.exists():
             shutil.rmtree(site)

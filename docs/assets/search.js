@@ -74,23 +74,62 @@
     return termsPromise;
   }
 
-  /* Results for a query: {number, direct: documents with that 文号, term, results}.
-   * A dictionary term is answered from its filter alone, which holds exactly the pages that
-   * contain it, newest first: no page is missed where the segmenters disagree, none is found
-   * for holding the term's pieces apart (医疗…联合…体), and the query reads two small chunks
-   * instead of the posting lists of every word starting with 医. Other queries go to Pagefind. */
+  /* A dictionary term's first page: data/terms/<i>.json (written by converter/search_terms.py
+   * after the build) holds how many pages contain the term and the newest ten, with the passage
+   * around the term. One small file, however many pages match: Pagefind's own work grows with
+   * the number of matches (~0.6 s for a term on 10,000 pages). */
+  function termPage(i) {
+    return fetch(new URL("data/terms/" + i + ".json", base))
+      .then(function (r) { if (!r.ok) throw new Error("no term file"); return r.json(); });
+  }
+
+  /* Every page holding a dictionary term, newest first, from the term's Pagefind filter: that
+   * filter holds exactly the pages that contain it, so no page is missed where the segmenters
+   * disagree, and none is found for holding the term's pieces apart (医疗…联合…体). */
+  function termResults(term) {
+    var filter = {};
+    filter[term] = "1";
+    // Not search(null, …): a filter-only search fetches every index chunk; EVERY_PAGE is one word.
+    return engine().then(function (pf) { return pf.search(EVERY_PAGE, { filters: filter, sort: { date: "desc" } }); })
+      .then(function (s) { return s.results; });
+  }
+
+  /* What the box shows for a query: {number, direct: documents with that 文号, term, count,
+   * first: a dictionary term's first page (or null), results(): a promise of Pagefind's
+   * results}. Pagefind is asked about a dictionary term only for its later pages. */
   function find(query) {
     var q = query.trim();
     var number = normaliseDocNumber(q);
-    return Promise.all([lookup(number), engine(), terms()]).then(function (got) {
-      var pf = got[1];
-      var term = got[2].indexOf(q) >= 0 ? q : null;
-      var filter = {};
-      if (term) filter[term] = "1";
-      // Not search(null, …): a filter-only search fetches every index chunk; EVERY_PAGE is one word.
-      var search = term ? pf.search(EVERY_PAGE, { filters: filter, sort: { date: "desc" } }) : pf.search(q);
-      return search.then(function (s) {
-        return { number: number, direct: got[0], term: term, results: s.results };
+    return Promise.all([lookup(number), terms()]).then(function (got) {
+      var i = got[1].indexOf(q);
+      var answer = i < 0 ? null : termPage(i).then(function (page) {
+        return { term: q, count: page.count, first: page.first, results: function () { return termResults(q); } };
+      }).catch(function () { // a site built without the term files
+        return termResults(q).then(function (rs) {
+          return { term: q, count: rs.length, first: null, results: function () { return Promise.resolve(rs); } };
+        });
+      });
+      answer = answer || engine().then(function (pf) { return pf.search(q); }).then(function (s) {
+        return { term: null, count: s.results.length, first: null, results: function () { return Promise.resolve(s.results); } };
+      });
+      return answer.then(function (a) {
+        a.number = number;
+        a.direct = got[0];
+        return a;
+      });
+    });
+  }
+
+  /* Every page the box lists for a query over all its pages, in order (paths; the recall
+   * benchmark and the browser tests use it). */
+  function listAll(query) {
+    return find(query).then(function (found) {
+      var paths = found.direct.concat(found.first || []).map(function (d) { return new URL(d.url, base).pathname; });
+      return found.results().then(function (rs) {
+        return Promise.all(rs.map(function (r) { return r.data(); }));
+      }).then(function (data) {
+        data.forEach(function (d) { paths.push(new URL(d.url, base).pathname); });
+        return paths.filter(function (u, k) { return paths.indexOf(u) === k; });
       });
     });
   }
@@ -110,17 +149,9 @@
     return out;
   }
 
-  /* Pagefind marks each segment it matched, so 医联体 can come back as 医 in 医院. When the
-   * page's text holds the query itself, show the passage around its first occurrence with
-   * every occurrence marked; otherwise Pagefind's own excerpt. */
-  function passage(content, needle) {
-    content = (content || "").replace(/\s*pfdocument\s*$/, "");
-    var i = needle ? content.indexOf(needle) : -1;
-    if (i < 0) return null;
-    var from = Math.max(0, i - 24), to = Math.min(content.length, i + needle.length + 60);
+  /* Text with every occurrence of needle marked. */
+  function marked(text, needle) {
     var out = document.createElement("p");
-    var text = content.slice(from, to);
-    if (from > 0) out.appendChild(document.createTextNode("…"));
     text.split(needle).forEach(function (part, k) {
       if (k > 0) {
         var mark = document.createElement("mark");
@@ -129,8 +160,19 @@
       }
       out.appendChild(document.createTextNode(part));
     });
-    if (to < content.length) out.appendChild(document.createTextNode("…"));
     return out;
+  }
+
+  /* Pagefind marks each segment it matched, so 医联体 can come back as 医 in 医院. When the
+   * page's text holds the query itself, show the passage around its first occurrence with
+   * every occurrence marked (the window converter/search_terms.py passage() cuts for a term's
+   * first page); otherwise Pagefind's own excerpt. */
+  function passage(content, needle) {
+    content = (content || "").replace(/\s*pfdocument\s*$/, "");
+    var i = needle ? content.indexOf(needle) : -1;
+    if (i < 0) return null;
+    var from = Math.max(0, i - 24), to = Math.min(content.length, i + needle.length + 60);
+    return marked((from > 0 ? "…" : "") + content.slice(from, to) + (to < content.length ? "…" : ""), needle);
   }
 
   function item(url, title, excerpt, note) {
@@ -157,27 +199,55 @@
     return li;
   }
 
-  function more(results, from, needle) {
+  /* Results are listed ten at a time; `shown` holds the paths already listed (a document reached
+   * by its 文号, a term's first page), so no document is listed twice. */
+  function moreButton(left, onClick) {
     var li = document.createElement("li");
     li.className = "md-search-result__item policy-search__more";
     var b = document.createElement("button");
     b.type = "button";
     b.className = "md-button";
-    b.textContent = "显示更多结果（还有 " + (results.length - from) + " 个）";
-    b.addEventListener("click", function () { li.remove(); show(results, from, seq, needle); });
+    b.textContent = "显示更多结果（还有 " + left + " 个）";
+    b.addEventListener("click", function () { li.remove(); onClick(); });
     li.appendChild(b);
     return li;
   }
 
-  function show(results, from, token, needle) {
-    var slice = results.slice(from, from + PAGE);
-    return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
-      if (token !== seq) return;
-      data.forEach(function (d) {
-        var extra = [d.meta["文号"], d.meta.date].filter(Boolean).join(" · ");
-        list.appendChild(item(d.url, d.meta.title || d.url, passage(d.content, needle) || d.excerpt, extra));
+  function append(url, title, excerpt, extra, shown) {
+    var href = new URL(url, base);
+    if (shown[href.pathname]) return false;
+    shown[href.pathname] = true;
+    list.appendChild(item(href.href, title, excerpt, extra));
+    return true;
+  }
+
+  function byline(number, date) {
+    return [number, date].filter(Boolean).join(" · ");
+  }
+
+  function left(total, shown) {
+    return total - Object.keys(shown).length;
+  }
+
+  /* The next page of Pagefind's results from position `from`: fragments are loaded ten at a
+   * time until ten more documents are listed or the results run out. */
+  function show(results, from, token, needle, shown, total) {
+    var added = 0;
+    function step(at) {
+      if (added >= PAGE || at >= results.length) return Promise.resolve(at);
+      return Promise.all(results.slice(at, at + PAGE).map(function (r) { return r.data(); })).then(function (data) {
+        if (token !== seq) return results.length;
+        data.forEach(function (d) {
+          var excerpt = passage(d.content, needle) || d.excerpt;
+          if (append(d.url, d.meta.title || d.url, excerpt, byline(d.meta["文号"], d.meta.date), shown)) added++;
+        });
+        return step(at + PAGE);
       });
-      if (results.length > from + PAGE) list.appendChild(more(results, from + PAGE, needle));
+    }
+    return step(from).then(function (at) {
+      if (token === seq && at < results.length && left(total, shown) > 0) {
+        list.appendChild(moreButton(left(total, shown), function () { show(results, at, token, needle, shown, total); }));
+      }
     });
   }
 
@@ -193,23 +263,25 @@
     meta.textContent = "正在搜索…";
     return find(q).then(function (found) {
       if (token !== seq) return;
-      var direct = found.direct, results = found.results, skip = {};
+      var shown = {};
+      var total = found.direct.length + found.count;
       list.textContent = "";
-      direct.forEach(function (d) {
-        var url = new URL(d.url, base).href;
-        skip[new URL(url).pathname] = true;
-        list.appendChild(item(url, d.title, null, "文号直达：" + found.number));
+      found.direct.forEach(function (d) { append(d.url, d.title, null, "文号直达：" + found.number, shown); });
+      (found.first || []).forEach(function (e) {
+        // A document reached through its 文号 is listed once, at the top.
+        if (!append(e.url, e.title, e.passage ? marked(e.passage, q) : null, byline(e.number, e.date), shown)) total--;
       });
-      var total = results.length + direct.length;
       meta.textContent = total ? "找到 " + total + " 个符合条件的结果" + (found.term ? "，按日期从新到旧" : "") : "没有找到符合条件的结果";
       root.dataset.results = String(total);
-      return show(results, 0, token, found.number || q).then(function () {
-        // A document reached through its 文号 is listed once, at the top.
-        list.querySelectorAll(".md-search-result__item").forEach(function (li, i) {
-          var a = li.querySelector("a");
-          if (i >= direct.length && a && skip[new URL(a.href).pathname]) li.remove();
-        });
-      });
+      var needle = found.number || q;
+      if (!found.first) {
+        return found.results().then(function (rs) { return show(rs, 0, token, needle, shown, total); });
+      }
+      if (left(total, shown) > 0) {
+        list.appendChild(moreButton(left(total, shown), function () {
+          found.results().then(function (rs) { if (token === seq) show(rs, 0, token, needle, shown, total); });
+        }));
+      }
     }).catch(function (err) {
       if (token === seq) meta.textContent = "搜索暂时不可用";
       console.error(err);
@@ -217,6 +289,7 @@
   }
   window.policySearch.run = run;
   window.policySearch.find = find;
+  window.policySearch.listAll = listAll;
 
   var timer = null;
   input.addEventListener("input", function () {
