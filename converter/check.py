@@ -410,16 +410,14 @@ def check_up_to_date(docs_dir: Path, generated: dict[str, str], root: Path) -> l
             out.append(problem)
         else:
             derived.append(name)
-    for folder in pipeline.GENERATED:
-        base = docs_dir / folder
-        for page in sorted(base.glob("**/*.md")) if base.is_dir() else []:
-            rel = page.relative_to(docs_dir).as_posix()
-            if rel in generated:
-                continue
-            if _is_document_page(rel):
-                out.append(Problem(_rel(page, root), "(file)", f"no source produces this page: {FIX_DOCS} (it deletes the page)"))
-            else:
-                derived.append(_rel(page, root))
+    for page in pipeline.owned_files(docs_dir) if docs_dir.is_dir() else []:
+        rel = page.relative_to(docs_dir).as_posix()
+        if rel in generated:
+            continue
+        if _is_document_page(rel):
+            out.append(Problem(_rel(page, root), "(file)", f"no source produces this page: {FIX_DOCS} (it deletes the page)"))
+        else:
+            derived.append(_rel(page, root))
     if derived:
         shown = ", ".join(derived[:3]) + (", …" if len(derived) > 3 else "")
         out.append(Problem(

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, crosslinks, graph, guide, site, timeline
+from . import cache, crosslinks, graph, guide, search, site, timeline
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
@@ -24,7 +24,14 @@ from .read import list_sources, read_source
 from .render import render
 from .split import split
 
-GENERATED = (site.POLICY_DIR, "browse", crosslinks.CITED_DIR)  # folders under docs/ the converter owns entirely
+# Files under docs/ the converter owns entirely: one it no longer generates is deleted (a page
+# whose source is gone, a year's 文号 table whose documents are gone).
+GENERATED = (f"{site.POLICY_DIR}/**/*.md", "browse/**/*.md", f"{crosslinks.CITED_DIR}/**/*.md", f"{search.DOC_NUMBERS}/*.json")
+
+
+def owned_files(out_dir: Path, owned: tuple[str, ...] = GENERATED) -> list[Path]:
+    """The files under ``out_dir`` matching the ``owned`` patterns, sorted."""
+    return sorted({f for pattern in owned for f in out_dir.glob(pattern) if f.is_file()})
 
 
 @dataclass
@@ -205,11 +212,10 @@ def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...]
         tmp.replace(target)
         written.append(target)
     keep = set(targets.values())
-    for folder in owned:
-        for old in sorted((root / folder).glob("**/*.md")) if (root / folder).exists() else []:
-            if cache.resolve(old, parents) not in keep:
-                old.unlink()
-                removed.append(old)
+    for old in owned_files(root, owned):
+        if cache.resolve(old, parents) not in keep:
+            old.unlink()
+            removed.append(old)
     return written, removed
 
 

@@ -163,3 +163,18 @@ def test_title_broken_across_two_paragraphs_is_linked_in_both(two_builds):
     page = (docs / "policies" / "hlj_wsjs_2017_46.md").read_text(encoding="utf-8")
     assert f"[《国务院办公厅关于城市公立医院](../cited/{m.id}.md)" in page
     assert f"[综合改革试点的指导意见》](../cited/{m.id}.md)" in page
+
+
+def test_a_years_doc_number_table_is_removed_when_its_last_document_goes(tmp_path):
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    docs = tmp_path / "docs"
+    pipeline.build(sources, docs, tmp_path)
+    table = docs / "data" / "doc-numbers" / "2017.json"
+    assert table.exists()
+    for numbered in ("001_d2b59fd790b2730b", S002):  # the samples with a 〔2017〕 文号
+        for p in sources.glob(f"{numbered}.*"):
+            p.unlink()
+    result = pipeline.build(sources, docs, tmp_path)
+    assert table in result.removed and not table.exists()
+    assert (docs / "data" / "search-terms.json").exists()  # only the owned tables go
