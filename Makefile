@@ -54,10 +54,12 @@ browser-deps:
 test: venv browser-deps
 	$(BIN)/python -m pytest -q
 
-## bench-search: search recall and false hits on docs/, then payload, time and page size at 10,000 generated pages
+## bench-search: search recall and false hits on docs/, then payload, time and page size at 10,000 generated
+## pages (topic-mixed like a library, then the adversarial mix where every term is on most pages)
 bench-search: venv browser-deps
 	$(BIN)/python bench/search_recall.py
-	$(BIN)/python bench/search_scale.py --n 10000
+	$(BIN)/python bench/search_scale.py --n 10000 --mix topics --out bench/out/scale
+	$(BIN)/python bench/search_scale.py --n 10000 --mix uniform --out bench/out/scale-uniform
 
 ## bench: synthetic corpora of 100 and 1,000 documents: stage speeds, build time, memory, sizes
 ## (bench/README.md); bench-large adds 10,000 and the add-one-source check on 5,000
