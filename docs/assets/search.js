@@ -94,9 +94,39 @@
       .then(function (s) { return s.results; });
   }
 
+  /* Any other query is first searched as a phrase ("…"): Pagefind then lists the pages where the
+   * query's words run in its order, that is the pages that contain it (no page found for
+   * holding its words apart), and on 10,000 pages it answers in about half the time of a word
+   * search. The word search (pages holding each of the query's words anywhere) is kept for
+   * 其他可能相关的结果, on request, or shown at once when no page holds the phrase: the page
+   * and the query were cut into words differently (三级公立医院 as 三级 公立医院 / 三级 公立 医院). */
+  function textResults(q) {
+    var quoted = /^".+"$/.test(q);
+    return engine().then(function (pf) {
+      function words() {
+        return pf.search(q.replace(/^"|"$/g, "")).then(function (s) { return s.results; });
+      }
+      return pf.search(quoted ? q : '"' + q + '"').then(function (s) {
+        var exact = s.results;
+        if (exact.length || quoted) {
+          var ids = {};
+          exact.forEach(function (r) { ids[r.id] = true; });
+          var related = quoted ? null : function () {
+            return words().then(function (rs) { return rs.filter(function (r) { return !ids[r.id]; }); });
+          };
+          return { term: null, exact: true, count: exact.length, first: null, results: function () { return Promise.resolve(exact); }, related: related };
+        }
+        return words().then(function (rs) {
+          return { term: null, exact: false, count: rs.length, first: null, results: function () { return Promise.resolve(rs); }, related: null };
+        });
+      });
+    });
+  }
+
   /* What the box shows for a query: {number, direct: documents with that 文号, term, count,
    * first: a dictionary term's first page (or null), results(): a promise of Pagefind's
-   * results}. Pagefind is asked about a dictionary term only for its later pages. */
+   * results, related(): other possibly relevant results (or null)}. Pagefind is asked about a
+   * dictionary term only for its later pages. */
   function find(query) {
     var q = query.trim();
     var number = normaliseDocNumber(q);
@@ -109,9 +139,7 @@
           return { term: q, count: rs.length, first: null, results: function () { return Promise.resolve(rs); } };
         });
       });
-      answer = answer || engine().then(function (pf) { return pf.search(q); }).then(function (s) {
-        return { term: null, count: s.results.length, first: null, results: function () { return Promise.resolve(s.results); } };
-      });
+      answer = answer || textResults(q);
       return answer.then(function (a) {
         a.number = number;
         a.direct = got[0];
@@ -120,16 +148,21 @@
     });
   }
 
-  /* Every page the box lists for a query over all its pages, in order (paths; the recall
-   * benchmark and the browser tests use it). */
+  /* Every page the box lists for a query over all its pages, in order, and the pages it offers
+   * as 其他可能相关的结果 (paths; the recall benchmark and the browser tests use it). */
   function listAll(query) {
+    function paths(rs) {
+      return Promise.all(rs.map(function (r) { return r.data(); })).then(function (data) {
+        return data.map(function (d) { return new URL(d.url, base).pathname; });
+      });
+    }
     return find(query).then(function (found) {
-      var paths = found.direct.concat(found.first || []).map(function (d) { return new URL(d.url, base).pathname; });
-      return found.results().then(function (rs) {
-        return Promise.all(rs.map(function (r) { return r.data(); }));
-      }).then(function (data) {
-        data.forEach(function (d) { paths.push(new URL(d.url, base).pathname); });
-        return paths.filter(function (u, k) { return paths.indexOf(u) === k; });
+      var listed = found.direct.concat(found.first || []).map(function (d) { return new URL(d.url, base).pathname; });
+      return found.results().then(paths).then(function (more) {
+        listed = listed.concat(more).filter(function (u, k, all) { return all.indexOf(u) === k; });
+        return found.related ? found.related().then(paths) : [];
+      }).then(function (related) {
+        return { listed: listed, related: related.filter(function (u) { return listed.indexOf(u) < 0; }) };
       });
     });
   }
@@ -230,8 +263,8 @@
   }
 
   /* The next page of Pagefind's results from position `from`: fragments are loaded ten at a
-   * time until ten more documents are listed or the results run out. */
-  function show(results, from, token, needle, shown, total) {
+   * time until ten more documents are listed or the results run out; then `atEnd`, if any. */
+  function show(results, from, token, needle, shown, total, atEnd) {
     var added = 0;
     function step(at) {
       if (added >= PAGE || at >= results.length) return Promise.resolve(at);
@@ -245,10 +278,29 @@
       });
     }
     return step(from).then(function (at) {
-      if (token === seq && at < results.length && left(total, shown) > 0) {
-        list.appendChild(moreButton(left(total, shown), function () { show(results, at, token, needle, shown, total); }));
-      }
+      if (token !== seq) return;
+      if (at < results.length && left(total, shown) > 0) {
+        list.appendChild(moreButton(left(total, shown), function () { show(results, at, token, needle, shown, total, atEnd); }));
+      } else if (atEnd) atEnd();
     });
+  }
+
+  /* After the pages that contain the query: the pages that hold its words apart, on request. */
+  function relatedButton(found, token, needle, shown) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item policy-search__more";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button";
+    b.textContent = "显示其他可能相关的结果（分别含有查询中的词语）";
+    b.addEventListener("click", function () {
+      li.remove();
+      found.related().then(function (rs) {
+        if (token === seq) show(rs, 0, token, needle, shown, Object.keys(shown).length + rs.length);
+      });
+    });
+    li.appendChild(b);
+    return li;
   }
 
   var seq = 0;
@@ -272,10 +324,12 @@
         if (!append(e.url, e.title, e.passage ? marked(e.passage, q) : null, byline(e.number, e.date), shown)) total--;
       });
       meta.textContent = total ? "找到 " + total + " 个符合条件的结果" + (found.term ? "，按日期从新到旧" : "") : "没有找到符合条件的结果";
+      if (found.exact === false && total) meta.textContent = "没有页面包含完整的“" + q + "”；以下 " + total + " 个结果分别含有其中的词语";
       root.dataset.results = String(total);
       var needle = found.number || q;
       if (!found.first) {
-        return found.results().then(function (rs) { return show(rs, 0, token, needle, shown, total); });
+        var atEnd = found.related ? function () { list.appendChild(relatedButton(found, token, needle, shown)); } : null;
+        return found.results().then(function (rs) { return show(rs, 0, token, needle, shown, total, atEnd); });
       }
       if (left(total, shown) > 0) {
         list.appendChild(moreButton(left(total, shown), function () {

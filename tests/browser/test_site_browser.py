@@ -187,3 +187,20 @@ def test_on_a_phone_the_header_button_opens_the_search(browser, site_url):
         page.screenshot(path=str(ARTIFACTS / "search-phone.png"))
     finally:
         context.close()
+
+
+def test_a_query_outside_the_dictionary_lists_the_pages_containing_it_then_offers_related_ones(page, site_url):
+    dictionary = set(json.loads((ROOT / "docs" / "data" / "search-terms.json").read_text(encoding="utf-8")))
+    bodies = {s: (DOCS / f"{s}.md").read_text(encoding="utf-8").split("??? info record")[0] for s in documents()}
+    # Phrases whose words Pagefind also finds apart on other sample pages (人事 … 薪酬).
+    query = next(q for q in ("人事薪酬", "信息平台", "绩效工资") if q not in dictionary)
+    containing = {s for s, body in bodies.items() if query in body}
+    assert containing
+    page.goto(site_url)
+    hrefs = results_for(page, query)
+    assert {h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs} == containing
+    assert query in "".join(page.locator(".md-search-result__item mark").all_inner_texts())
+    page.click("text=显示其他可能相关的结果")
+    page.wait_for_function(f"document.querySelectorAll('.md-search-result__link').length > {len(hrefs)}")
+    more = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+    assert more[: len(hrefs)] == hrefs and len(set(more)) == len(more)
