@@ -294,7 +294,8 @@
     b.className = "md-button";
     b.textContent = "显示其他可能相关的结果（分别含有查询中的词语）";
     b.addEventListener("click", function () {
-      li.remove();
+      li.className = "md-search-result__item policy-search__section";
+      li.textContent = "其他可能相关的结果：分别含有查询中的词语，不一定含有完整的“" + needle + "”";
       found.related().then(function (rs) {
         if (token === seq) show(rs, 0, token, needle, shown, Object.keys(shown).length + rs.length);
       });
