@@ -17,6 +17,8 @@ from .tables import compiled, load
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_LABEL_PUNCT = re.compile(r"[。；;，,：:！？]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -75,20 +77,116 @@ def prefilter(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
         return None
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_BACK_REFERENCE = re.compile(r"\(\?P=|\(\?\(|\\\d")
+_LEADING_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")  # (?i) at the start of a pattern
+
+
+def _alternative(pattern: str) -> str:
+    """``pattern`` as one alternative of a union: group names dropped, leading global flags
+    made local to it ((?i)x -> (?i:x), the same matches)."""
+    pattern = _NAMED_GROUP.sub("(?:", pattern)
+    m = _LEADING_FLAGS.match(pattern)
+    if m:
+        return f"(?{m.group(1)}:{pattern[m.end():]})"
+    return f"(?:{pattern})"
+
+
+def line_filter(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern that a single line matches (``search``) exactly when one of ``patterns``
+    does; None when combining them could change that. Every line is tried against the meta
+    rules, the furniture rules and the spam keywords and patterns; this tries a group of them
+    in one C call, and only a hit goes through them one by one. (Only rules anchored at the
+    line's start are worth it: a union of unanchored furniture rules, tried at every position,
+    was slower than the rules one by one.) Group names are dropped (the rules themselves give
+    the groups); back-references and conditionals would change meaning: no filter."""
+    if not patterns or any(_BACK_REFERENCE.search(p) for p in patterns):
+        return None
+    try:
+        if all(anchored_whole(p) for p in patterns):
+            # ^(?:a|b) is tried at the start only; (?:^a)|(?:^b) would be tried everywhere.
+            return re.compile("^(?:" + "|".join(_alternative(p[1:]) for p in patterns) + ")")
+        return re.compile("|".join(_alternative(p) for p in patterns))
+    except re.error:  # e.g. a pattern with global inline flags
+        return None
+
+
+_line_filter_of = cache(line_filter)  # per tuple of patterns: the length table repeats a few
+
+
+@cache
+def meta_rules_filter() -> re.Pattern[str] | None:
+    return line_filter([r["pattern"] for r in load("noise")["meta_rules"]])
+
+
 @cache
 def repair_filters() -> tuple[re.Pattern[str] | None, ...]:
     return tuple(prefilter([r["pattern"]]) for r in load("repairs")["repairs"])
 
 
 @cache
-def repair_requires() -> tuple[re.Pattern[str] | None, ...]:
-    """Per repair rule, its ``requires`` pattern (None: not declared)."""
-    return tuple(re.compile(r["requires"]) if r.get("requires") else None for r in load("repairs")["repairs"])
+def repair_requires() -> tuple[tuple[re.Pattern[str], ...] | None, ...]:
+    """Per repair rule, its ``requires`` patterns, one of which a match needs (None: not declared)."""
+    out = []
+    for r in load("repairs")["repairs"]:
+        need = r.get("requires")
+        out.append(tuple(re.compile(p) for p in ([need] if isinstance(need, str) else need)) if need else None)
+    return tuple(out)
 
 
 @cache
 def longest_furniture() -> int:
     return max((r.max_len for r in line_rules()), default=0)
+
+
+@cache
+def rules_by_length() -> tuple[tuple[LineRule, ...], ...]:
+    """For each line length up to ``longest_furniture()``, the rules whose ``max_len`` admits
+    it, in their order: the length test is done once per rule here, not once per line."""
+    rules = line_rules()
+    return tuple(tuple(r for r in rules if n <= r.max_len) for n in range(longest_furniture() + 1))
+
+
+def anchored_whole(pattern: str) -> bool:
+    """True when ``pattern`` is ^ then a sequence with no top-level |: it can only match at the
+    start of the text, and without its ^ it is one alternative of ^(?:…|…)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, i, n = 0, 1, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # skip the class; a ] right after [ or [^ is a literal
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+@cache
+def rules_split_by_length() -> tuple[tuple[re.Pattern[str] | None, tuple[LineRule, ...]], ...]:
+    """Per line length: the union of the applicable rules anchored at the line's start (one
+    C call instead of one per rule; most furniture rules are) and the applicable other rules,
+    in their order. A line the union does not match can only match one of the others."""
+    out = []
+    for rules in rules_by_length():
+        anchored = tuple(r for r in rules if anchored_whole(r.pattern.pattern) and not r.pattern.flags & re.MULTILINE)
+        union = _line_filter_of(tuple(r.pattern.pattern for r in anchored))
+        out.append((union, tuple(r for r in rules if r not in anchored) if union is not None else rules))
+    return tuple(out)
 
 
 @cache
@@ -101,11 +199,23 @@ _FARM_SEPARATORS = "|｜,，"
 _FARM_SPLIT = re.compile(f"[{_FARM_SEPARATORS}]")
 
 
+@cache
+def _spam_filters() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Unions of the spam keywords and of the spam patterns (``line_filter``): a line that
+    matches neither union, nearly every line, scores 0 on them without the per-item loops."""
+    table = load("spam")
+    return line_filter([re.escape(k) for k in table["keywords"]]), line_filter(table["patterns"])
+
+
 def spam_score(line: str) -> int:
     table = load("spam")
     keywords, patterns = _spam_tables()
-    score = sum(map(line.__contains__, keywords))  # the keyword loop in C
-    score += sum(1 for p in patterns if p.search(line))
+    any_keyword, any_pattern = _spam_filters()
+    score = 0
+    if any_keyword is None or any_keyword.search(line):
+        score += sum(map(line.__contains__, keywords))  # the keyword loop in C
+    if any_pattern is None or any_pattern.search(line):
+        score += sum(1 for p in patterns if p.search(line))
     if 1 + sum(map(line.count, _FARM_SEPARATORS)) < table["farm_min_items"]:
         return score  # too few pieces to be a link farm, however they are split
     items = [s for s in _FARM_SPLIT.split(line) if s.strip()]
@@ -129,7 +239,12 @@ def normalise_all(texts: list[str]) -> list[str]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return [normalise_space(t) for t in texts]
-    return [t.strip() for t in _SPACE.sub(" ", _INVISIBLE.sub("", joined)).split("\n")]
+    # Every character either substitution changes, but " ", is unprintable (format, control or
+    # separator): texts that are all printable, with no double space, are left as they are. One
+    # C pass per text instead of two regex scans of the page.
+    if not (all(map(str.isprintable, texts)) and "  " not in joined):
+        joined = _SPACE.sub(" ", _INVISIBLE.sub("", joined))
+    return [t.strip() for t in joined.split("\n")]
 
 
 def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> html.HtmlPage:
@@ -154,7 +269,14 @@ def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> html.HtmlPa
 
 def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: list[str]) -> list[Para]:
     text = raw.text.replace("\r\n", "\n").replace("\r", "\n")
-    text, n = sanitize.CONTROL.subn("", text)
+    lines: list[str] | None = text.split("\n")
+    # Every control character removed here is unprintable: lines that are all printable (as
+    # a text page's are) have none, and one C pass per line is cheaper than the regex scan.
+    if all(map(str.isprintable, lines)):  # type: ignore[arg-type]
+        n = 0
+    else:
+        text, n = sanitize.CONTROL.subn("", text)
+        lines = None
     record.change("control_chars", n)
     if "\ufffd" in text and "\ufffd" not in raw.data.decode("utf-8", "ignore"):
         bad = text.count("\ufffd")
@@ -173,7 +295,8 @@ def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: 
                 meta[key] = None
         page.update({k: v for k, v in meta.items() if v})
         return parsed.paras
-    return [Para(line) for line in text.split("\n")]
+    # Empty lines would be dropped after normalisation anyway: no paragraph is made for them.
+    return [Para(line) for line in (text.split("\n") if lines is None else lines) if line]
 
 
 def _script_repairs(paras: list[Para], record: CleaningRecord) -> None:
@@ -197,9 +320,8 @@ def _script_repairs(paras: list[Para], record: CleaningRecord) -> None:
         whole = "\n".join(p.text for p in texts)
     if hanzi.is_traditional(whole):
         changed = 0
-        for p in paras:
-            new = hanzi.to_simplified(p.text)
-            changed += sum(1 for a, b in zip(p.text, new) if a != b)
+        for p, new in zip(paras, hanzi.to_simplified_each([p.text for p in paras])):
+            changed += hanzi.count_changed(p.text, new)
             p.text = new
             if p.rows:
                 p.rows = [[hanzi.to_simplified(c) for c in row] for row in p.rows]
@@ -212,7 +334,8 @@ def _repair(paras: list[Para], record: CleaningRecord) -> None:
         if quick is not None or requires is not None:
             if whole is None:
                 whole = "\n".join(p.text for p in paras if p.kind == "text")
-            if not (requires or quick).search(whole):  # type: ignore[union-attr]
+            found = any(r.search(whole) for r in requires) if requires else quick.search(whole)  # type: ignore[union-attr]
+            if not found:
                 continue
             whole = None  # this rule may change the text
         for p in paras:
@@ -252,16 +375,22 @@ def _classify(line: str) -> tuple[str, str] | None:
     """(step, reason) when the line is furniture, else None."""
     if is_spam(line):
         return ("spam", "gambling/porn link farm")
-    if len(line) > longest_furniture():
+    n = len(line)
+    if n > longest_furniture():
         return None
-    for rule in line_rules():
-        if len(line) <= rule.max_len and rule.pattern.search(line):
+    union, others = rules_split_by_length()[n]
+    rules = rules_by_length()[n] if union is not None and union.match(line) else others
+    for rule in rules:
+        if rule.pattern.search(line):
             return (rule.step, rule.reason)
     return None
 
 
 def _harvest(line: str, page: dict) -> str | None:
     """Move a metadata line (byline, origin, disclosure, file name) into ``page``."""
+    quick = meta_rules_filter()
+    if quick is not None and not quick.search(line):
+        return None
     for reason, pattern in meta_rules():
         m = pattern.search(line)
         if m:
@@ -274,7 +403,7 @@ def _harvest(line: str, page: dict) -> str | None:
 
 def _is_label(line: str) -> bool:
     """A short line with no sentence punctuation: a column name, site name or menu item."""
-    return len(line) <= 16 and not re.search(r"[。；;，,：:！？]", line)
+    return len(line) <= 16 and not _LABEL_PUNCT.search(line)
 
 
 def _drop_isolated_labels(paras: list[Para], removed_at: set[int], record: CleaningRecord) -> list[Para]:
@@ -352,6 +481,6 @@ def clean(raw: RawSource) -> CleanText:
     paras = _drop_isolated_labels(paras, removed_at, record)
     paras = _split_file_title(paras, page, record)
     paras = _drop_duplicates(paras, record)
-    if not any(p.kind != "text" or re.search(r"[\u4e00-\u9fff]", p.text) for p in paras):
+    if not any(p.kind != "text" or _HAN.search(p.text) for p in paras):
         raise SourceError(raw.rel, "no text left after cleaning (the page is only furniture or spam)")
     return CleanText(source=raw, paras=paras, page=page, record=record, warnings=warnings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from .numbering import cn_to_int
 
@@ -49,6 +50,7 @@ def parse(text: str | None) -> str | None:
 # A date starts with 19/20 or with four Chinese year digits: a line that does not, inside an
 # opening bracket or not, is turned away without trying the patterns.
 _CN_YEAR_CHARS = frozenset(_CN + "○Ｏ")
+_BRACKETED_LINE = re.compile(r"^\s*[（(](.*)[)）]\s*$")
 
 
 def _starts_with_year(text: str) -> bool:
@@ -64,10 +66,11 @@ def _may_be_date_line(text: str) -> bool:
     return t[:1] in ("（", "(") and _starts_with_year(t[1:].lstrip())
 
 
+@lru_cache(maxsize=1 << 14)  # asked for each paragraph by split and by structure, some twice
 def is_date_line(text: str) -> bool:
     """A line that is only a date (the date line of a 落款), bracketed or not: （2023年4月12日）."""
     if not _may_be_date_line(text):
         return False
-    text = re.sub(r"^\s*[（(](.*)[)）]\s*$", r"\1", text)
+    text = _BRACKETED_LINE.sub(r"\1", text)
     found = find(text)
     return bool(found) and found[0][0] == 0 and found[0][1] >= len(text.rstrip()) - 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import islice
 
 # A tone-marked (or plain) pinyin syllable in parentheses right after a Han character,
 # as written by "pinyin-annotated" mirror sites: 醫(yī)療(liáo).
@@ -43,6 +44,18 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def to_simplified_each(texts: list[str]) -> list[str]:
+    """``to_simplified`` of each text, in one OpenCC call for texts without line breaks: no
+    dictionary entry holds a line break, so no conversion reaches across one, and the texts
+    joined by line breaks convert to their conversions joined the same way."""
+    joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1:
+        converted = to_simplified(joined).split("\n")
+        if len(converted) == len(texts):
+            return converted
+    return [to_simplified(t) for t in texts]
+
+
 def traditional_share(text: str) -> float:
     # Runs on every page: the Han characters are picked out and compared in C (sub, map),
     # not one by one in Python.
@@ -52,10 +65,10 @@ def traditional_share(text: str) -> float:
     converted = to_simplified(sample)
     if converted == sample:  # Simplified text: one comparison instead of the count
         return 0.0
-    return _count_changed(sample, converted) / len(sample)
+    return count_changed(sample, converted) / len(sample)
 
 
-def _count_changed(a: str, b: str, block: int = 64) -> int:
+def count_changed(a: str, b: str, block: int = 64) -> int:
     """Positions where ``a`` and ``b`` differ (up to the shorter one's length). Blocks that are
     equal, nearly all of them in Simplified text, are skipped by one C comparison each."""
     n = min(len(a), len(b))
@@ -73,6 +86,8 @@ def is_traditional(text: str) -> bool:
 
 def mark_damage(text: str) -> tuple[str, list[str]]:
     """Replace mis-encoded runs with □ when a page shows the pattern repeatedly."""
+    if "?" not in text:  # every run starts with one; a substring test is far faster than the scan
+        return text, []
     runs = DAMAGED_RUN.findall(text)
     if len(runs) < MIN_DAMAGED_RUNS:
         return text, []
@@ -81,7 +96,8 @@ def mark_damage(text: str) -> tuple[str, list[str]]:
 
 def strip_pinyin(text: str) -> tuple[str, int]:
     """Remove pinyin annotations when the text is annotated throughout; returns (text, count)."""
-    found = [m for m in PINYIN_ANNOTATION.finditer(text) if _HAS_TONE.search(m.group())]
-    if len(found) < MIN_ANNOTATIONS:
+    # Only whether there are MIN_ANNOTATIONS matters: the scan stops at that many.
+    toned = (m for m in PINYIN_ANNOTATION.finditer(text) if _HAS_TONE.search(m.group()))
+    if sum(1 for _ in islice(toned, MIN_ANNOTATIONS)) < MIN_ANNOTATIONS:
         return text, 0
     return PINYIN_ANNOTATION.subn("", text)

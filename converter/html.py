@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
+from . import clean as _clean  # a cycle (clean imports this module): used only at call time
 from . import pagemeta, sanitize
 from .model import Para
 from .pagemeta import is_label_line
@@ -64,6 +65,7 @@ LINK_LIST_MIN_LINKS = 3
 LINK_LIST_DENSITY = 0.7
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_SQUASH = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 # A source line break inside a paragraph: dropped between Chinese characters, a space elsewhere.
 # Letter-spaced words (总　则, 几 个 问 题 的 通 知, names aligned as 汤 涛): single Chinese
@@ -88,7 +90,8 @@ def is_html(text: str) -> bool:
 
 
 def _tag(el) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    tag = el.tag  # lxml builds a new string on each access
+    return tag.lower() if isinstance(tag, str) else ""
 
 
 _sheet: list = [None, (frozenset(), frozenset())]  # (root of the last page, its hidden classes and ids)
@@ -112,11 +115,20 @@ def _is_hidden(el: etree._Element) -> bool:
     )
 
 
+# Every character _SQUASH and _WS change, the space aside, is unprintable (tests/test_fast_paths.py
+# checks all of Unicode): a printable text without the spaces they touch is returned as it is,
+# after one C pass instead of a regex scan.
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+", " ", text)
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SQUASH.sub(" ", text)
 
 
 def _dense(text: str) -> str:
+    if text.isprintable() and " " not in text:
+        return text
     return _WS.sub("", text)
 
 
@@ -213,19 +225,11 @@ def _units(root: etree._Element) -> dict[etree._Element, _Unit]:
 
 
 def _is_spam(text: str) -> bool:
-    from .clean import is_spam  # clean imports this module
-
-    return is_spam(text)
+    return _clean.is_spam(text)
 
 
 def _furniture_line(text: str) -> bool:
-    from .clean import is_spam, line_rules, longest_furniture  # clean imports this module
-
-    if is_spam(text):
-        return True
-    if len(text) > longest_furniture():  # longer than any rule's max_len
-        return False
-    return any(len(text) <= r.max_len and r.pattern.search(text) for r in line_rules())
+    return _clean._classify(text) is not None  # spam, or a furniture rule admitting its length matches
 
 
 def _in_cell(el, tables: dict) -> bool:
@@ -341,7 +345,10 @@ def _unspace(text: str) -> str:
 
 def _inline_text(el: etree._Element) -> str:
     """All text of an element on one line (table cells, titles)."""
-    return _unspace(_squash(_SOFT_BREAK_CJK.sub("", "".join(el.itertext())).replace("\n", " ")).strip())
+    text = "".join(el.itertext())
+    if "\n" in text:  # as in _Writer.flush
+        text = _SOFT_BREAK_CJK.sub("", text).replace("\n", " ")
+    return _unspace(_squash(text).strip())
 
 
 def _link_list(el: etree._Element) -> bool:
@@ -374,7 +381,9 @@ class _Writer:
         if self.newline_is_break:
             parts = text.split("\n")
         else:
-            parts = [_SOFT_BREAK_CJK.sub("", text).replace("\n", " ")]
+            # A soft break needs a line break: most lines have none, and the pattern (a
+            # lookbehind first) is tried at every position.
+            parts = [_SOFT_BREAK_CJK.sub("", text).replace("\n", " ") if "\n" in text else text]
         for part in parts:
             part = _unspace(_squash(part).strip())
             if part:

@@ -131,8 +131,15 @@ def info_fields(lines: list[str]) -> tuple[dict[str, str], set[int]]:
     return found, used
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _is_label(line: str) -> bool:
-    return bool(_LABEL_RE.search(line)) or re.sub(r"\s+", "", line) in _LABEL_KEY
+    # Every match of _LABEL_RE ends with a colon; its lookbehind, tried at every position, is
+    # slow, and most lines have no colon.
+    if ("：" in line or ":" in line) and _LABEL_RE.search(line):
+        return True
+    return _SPACES.sub("", line) in _LABEL_KEY
 
 
 def is_label_line(line: str) -> bool:

@@ -166,14 +166,24 @@ def expand(name: str, place: Place) -> str:
     """省政府办公厅 -> 江西省人民政府办公厅 when the page tells the province."""
     if national_body(name):
         return national_body(name) or name
-    for short, full in geo().local_suffixes:
-        if name == short:
-            if short.startswith("省") and place.province:
-                return _stem(place.province) + full
-            if short.startswith("市") and place.city:
-                return _stem(place.city) + full
-            return name
+    full = _local_suffix_of().get(name)
+    if full is not None:
+        short = name
+        if short.startswith("省") and place.province:
+            return _stem(place.province) + full
+        if short.startswith("市") and place.city:
+            return _stem(place.city) + full
     return name
+
+
+@cache
+def _local_suffix_of() -> dict[str, str]:
+    """geo().local_suffixes as a mapping; the first entry of a repeated short name wins, as in
+    a scan of the list."""
+    out: dict[str, str] = {}
+    for short, full in geo().local_suffixes:
+        out.setdefault(short, full)
+    return out
 
 
 def _stem(name: str) -> str:

@@ -34,9 +34,21 @@ def _entity(m: re.Match[str]) -> str:
     return _ENTITIES[m.group()]
 
 
+# A text with no whitespace and no inline-special character (most Chinese paragraphs) is
+# unchanged by both substitutions in ``esc``. Whitespace other than " " is unprintable, and the
+# special characters and " " are ASCII: str.isprintable and a bytes.translate of the text's
+# ASCII characters tell, cheaper than a regex scan (and than the two substitutions).
+_ESC_ASCII = bytes(sorted({ord(c) for c in _INLINE} | {ord(" ")}))
+
+
 def esc(text: str) -> str:
     """Escape scraped text for use inside a Markdown paragraph, heading, table cell or link text."""
-    text = _SPACES.sub(" ", str(text)).strip()
+    text = str(text)
+    if text.isprintable():
+        ascii_part = text.encode("ascii", "ignore")
+        if len(ascii_part.translate(None, _ESC_ASCII)) == len(ascii_part):
+            return _escape_line_start(text)
+    text = _SPACES.sub(" ", text).strip()
     return _escape_line_start(_INLINE_CHARS.sub(_entity, text))
 
 
@@ -53,6 +65,8 @@ def _escape_line_start(out: str) -> str:
         return out
     if out[0] in "#!?=+-:^\"'":
         return _ENTITIES[out[0]] + out[1:]
+    if not out[0].isdecimal():  # \d is a decimal digit (category Nd), as isdecimal tells
+        return out
     m = _NUMBERED_START.match(out)
     if m:
         return f"{m.group(1)}&#{ord(m.group(2))};{out[m.end(2):]}"
@@ -125,6 +139,7 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 10, typed=True)  # the same few dozen keys on every page
 def _key(key: Any) -> str | None:
     return key if type(key) is str and _SAFE_KEY.fullmatch(key) and _plain_scalar(key) == key else None
 
@@ -247,6 +262,8 @@ def card(doc: PolicyDocument) -> list[str]:
 def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
     """``linker`` (from crosslinks) escapes a paragraph's text like ``esc`` and links its citations."""
     text_md = linker or esc
+    if b.kind == "para":  # most blocks: before the other kinds' tests
+        return [text_md(b.text), ""]
     if b.kind == "heading":
         return [f"{'#' * b.level} {esc(b.label + b.text)} {{ #{b.anchor} }}", ""]
     if b.kind == "attachment_title":
@@ -288,6 +305,7 @@ STEP_NAMES = {
 }
 
 
+@lru_cache(maxsize=1 << 10)  # a few dozen keys, on every page
 def _count_label(key: str) -> str:
     action, _, step = key.partition("_")
     verb = {"removed": "删除", "changed": "修改"}.get(action)

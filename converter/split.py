@@ -8,6 +8,7 @@ issues it, so it does not start a new document), or a news item with no title li
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import dates, docnumber, doctypes, numbering
 from .model import CleanText, DocumentText, Para
@@ -23,6 +24,7 @@ _SENTENCE_END = re.compile(r"[。；;！!？?：:”）)]$")
 MIN_BODY_PARAS = 2
 
 
+@lru_cache(maxsize=1 << 14)  # asked for each paragraph by split and again by structure
 def title_candidate(text: str) -> str | None:
     """The title when a line is one: a 《…》 line, or a line that ends like a document."""
     text = _TAG_PREFIX.sub("", text).strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import dates, docnumber, numbering, places
 from .model import Block, Para
@@ -25,6 +26,7 @@ _ADDRESSEE = re.compile(r"^(各|[\u4e00-\u9fff]{2,20}[:：]$)")
 _HEADER_ZONE = 8  # the 文号 line and addressee come in the first few paragraphs
 _DECREE_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,20}令$")
 _DECREE_NUMBER = re.compile(r"^第\s*\d{1,5}\s*号$")
+_ORG_SEP = re.compile(r"[ 、]+")
 
 
 @dataclass
@@ -35,10 +37,15 @@ class Header:
     decree_issuer: str | None = None  # 中华人民共和国国务院令 -> 国务院
 
 
+@lru_cache(maxsize=1 << 14)  # asked for nearly every paragraph, and again for 落款 runs
 def _is_org_line(text: str) -> bool:
     if not 0 < len(text) <= 60:
         return False
-    parts = [p for p in re.split(r"[ 、]+", text) if p]
+    # The last part is what is left of the line's end once separators are stripped: it must
+    # end like an organisation, or not every part can be one.
+    if not text.rstrip(" 、").endswith(places.geo().org_suffixes):
+        return False
+    parts = [p for p in _ORG_SEP.split(text) if p]
     return bool(parts) and all(places.is_org(p) for p in parts)
 
 
@@ -87,7 +94,8 @@ def _kind_at(rank: int) -> str:
 def build(paras: list[Para]) -> tuple[list[Block], Header]:
     header = Header()
     numbered = [(p, numbering.match(p.text) if p.kind == "text" else None) for p in paras]
-    present = [k for k in HEADING_KINDS if any(n and n.kind == k for _, n in numbered)]
+    kinds = {n.kind for _, n in numbered if n}
+    present = [k for k in HEADING_KINDS if k in kinds]
     level_of = {k: 2 + i for i, k in enumerate(present)}
     anchors = _Anchors()
     blocks: list[Block] = []
@@ -115,8 +123,8 @@ def build(paras: list[Para]) -> tuple[list[Block], Header]:
                 blocks.append(Block("doc_number", f"{text}\n{numbered[i][0].text}"))
                 i += 1
                 continue
-        if i <= _HEADER_ZONE and header.doc_number is None and docnumber.parse(text):
-            header.doc_number = docnumber.parse(text)
+        if i <= _HEADER_ZONE and header.doc_number is None and (number := docnumber.parse(text)):
+            header.doc_number = number
             blocks.append(Block("doc_number", text))
             continue
         if i <= _HEADER_ZONE and not body_text and text.endswith(("：", ":")) and _ADDRESSEE.match(text):
@@ -131,7 +139,7 @@ def build(paras: list[Para]) -> tuple[list[Block], Header]:
                 j += 1
             if j < len(numbered) and numbered[j][0].kind == "text" and dates.is_date_line(numbered[j][0].text):
                 lines.append(numbered[j][0].text)
-                orgs = [o for line in lines[:-1] for o in re.split(r"[ 、]+", line) if o]
+                orgs = [o for line in lines[:-1] for o in _ORG_SEP.split(line) if o]
                 header.signatures.append((orgs, dates.parse(lines[-1])))
                 blocks.append(Block("signature", "\n".join(lines)))
                 i = j + 1
@@ -171,5 +179,5 @@ def _closing_issuer(blocks: list[Block], header: Header) -> None:
     text = blocks[-1].text.strip()
     inner = re.sub(r"^[（(](.*)[)）]$", r"\1", text).strip()
     if _is_org_line(inner):
-        header.signatures.append(([o for o in re.split(r"[ 、]+", inner) if o], None))
+        header.signatures.append(([o for o in _ORG_SEP.split(inner) if o], None))
         blocks[-1] = Block("signature", text)

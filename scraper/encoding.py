@@ -187,7 +187,7 @@ def _is_common_char(ch: str) -> bool:
 
 
 _ASCII_RUN = re.compile(r"[\x00-\x7f]+")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")  # C0 controls except \t \n \v \f \r
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # C0 controls except \t \n \v \f \r
 _BAD_CHARS = re.compile("[\x80-\x9f\ue000-\uf8ff\ufffd]")  # C1 controls, private use, U+FFFD
 _WEIRD_CATEGORIES = ("Mn", "Mc", "Me", "Cn", "Co", "Cc", "Cs")
 
@@ -210,13 +210,33 @@ def _cjk_score(text: str, sample: int = 20000) -> float:
     return sum(n for ch, n in Counter(chars).items() if _is_common_char(ch)) / len(chars)
 
 
+# Non-ASCII characters outside _NEVER_WEIRD (below): few in a Chinese page, so findall is
+# cheap. The bad characters are among them.
+_MAYBE_WEIRD = re.compile("[^\x00-\x7f\u3001-\u3029\u4e00-\u9fff\uff01-\uff5e]")
+# The last text scanned and its _MAYBE_WEIRD characters: _plausible and then _weird_below_half
+# look at the same decoded page, and one scan serves both. One tuple, read and replaced whole.
+_last_scan: tuple[str | None, list[str]] = (None, [])
+
+
+def _maybe_weird(text: str) -> list[str]:
+    global _last_scan
+    last = _last_scan
+    if last[0] is text:
+        return last[1]
+    found = _MAYBE_WEIRD.findall(text)
+    _last_scan = (text, found)
+    return found
+
+
 def _bad_ratio(text: str, sample: int = 500_000) -> float:
     """Share of characters that should not appear in a sane web page."""
     text = text[:sample]
-    # Counted by regex substitution (C speed), not a Python loop over every character.
-    controls = len(text) - len(_CONTROL_CHARS.sub("", text))
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    bad = len(text) - len(_BAD_CHARS.sub("", text))
+    # Counted in C (bytes.translate, regex), not by a Python loop over every character.
+    ascii_bytes = text.encode("ascii", "ignore")
+    # The controls are ASCII: counted on the ASCII characters alone, by bytes.translate.
+    controls = len(ascii_bytes) - len(ascii_bytes.translate(None, _CONTROL_BYTES))
+    non_ascii = len(text) - len(ascii_bytes)
+    bad = len(_BAD_CHARS.findall("".join(_maybe_weird(text))))  # the bad ones are among these
     ratio_controls = controls / len(text) if text else 0.0
     ratio_bad = bad / non_ascii if non_ascii else 0.0
     return max(ratio_controls, ratio_bad)
@@ -241,9 +261,16 @@ _NEVER_WEIRD = re.compile("[\u3001-\u3029\u4e00-\u9fff\uff01-\uff5e]+")
 def _weird_below_half(text: str, sample: int = 20000) -> bool:
     """``_weird_ratio(text) < 0.5``; decided from a count of never-weird characters (one regex
     substitution) when they are the majority, as they are in every Chinese page."""
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if non_ascii <= sample:
+        # The sample is every non-ASCII character: the rest are counted in the whole text,
+        # without building the sample (removing the ASCII runs is the slow part).
+        if 2 * len(_maybe_weird(text)) < non_ascii:
+            return True  # the weird ones are among the rest, which is under half
+        return _weird_ratio(text, sample) < 0.5
     chars = _non_ascii(text, sample)
     if 2 * len(_NEVER_WEIRD.sub("", chars)) < len(chars):
-        return True  # the weird ones are among the rest, which is under half
+        return True
     return _weird_ratio(text, sample) < 0.5
 
 
@@ -282,12 +309,15 @@ def _lenient_best(data: bytes, candidates: list[str]) -> str | None:
     return None
 
 
-def detect_encoding(data: bytes, content_type: str | None = None) -> str:
+def detect_encoding(data: bytes, content_type: str | None = None, decoded: dict[str, str] | None = None) -> str:
     """Return the Python codec name that decodes ``data`` correctly.
 
     ``content_type`` is the HTTP ``Content-Type`` header value (may be
     ``None``).  See the module docstring for the algorithm.  Never raises.
+    ``decoded``, when given, receives the strict UTF-8 and GB18030 decodings made on the
+    way (codec name -> text), so that ``decode`` need not decode the bytes again.
     """
+    decoded = {} if decoded is None else decoded
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
@@ -301,6 +331,8 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> str:
         return "utf-8"
 
     utf8_text = _strict(data, "utf-8")
+    if utf8_text is not None:
+        decoded["utf-8"] = utf8_text
 
     def utf8_score() -> float:  # only needed against a declared legacy charset: computed then
         return _cjk_score(utf8_text) if utf8_text is not None else -1.0
@@ -310,6 +342,8 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> str:
     def gb_text() -> str | None:
         if not _gb_cache:
             _gb_cache.append(_strict(data, "gb18030"))
+            if _gb_cache[0] is not None:
+                decoded["gb18030"] = _gb_cache[0]
         return _gb_cache[0]
 
     def gb_clearly_better() -> bool:
@@ -371,9 +405,10 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     Uses :func:`detect_encoding`; undecodable bytes (only possible for damaged
     input) become U+FFFD.  A leading BOM is never part of the text.
     """
-    encoding = detect_encoding(data, content_type)
+    decoded: dict[str, str] = {}
+    encoding = detect_encoding(data, content_type, decoded)
     try:
-        text = data.decode(encoding)
+        text = decoded[encoding] if encoding in decoded else data.decode(encoding)
     except UnicodeDecodeError:
         text = data.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
