@@ -312,6 +312,37 @@ def _count_label(key: str) -> str:
     return f"{verb}{STEP_NAMES[step]}" if verb and step in STEP_NAMES else key
 
 
+FIELD_NAMES = {
+    "title": "标题", "doc_number": "发文字号", "issuers": "发文机关", "written_date": "成文日期",
+    "publish_date": "发布日期", "level": "层级", "region": "地区", "doc_type": "类型",
+}
+# The converter's warnings (English, for contributors and the build log) as the record box says
+# them to readers; a warning without a form here is shown as it is.
+NOTE_FORMS = tuple((re.compile(p), zh) for p, zh in (
+    (r"^(?P<field>\w+): not found$", "未找到{field}"),
+    (r"^(?P<field>\w+): kept (?P<kept>.*) \((?P<origin>[^()]*)\); also found (?P<other>.*)$", "{field}：采用“{kept}”（{origin}），另见 {other}"),
+    (r"^title taken from the lead sentence", "页面没有标题行，标题取自导语首句"),
+    (r"^page-level cleaning is recorded with the first document on this page: (?P<title>.*)$",
+     "本页有多份文件，整页清理删除的内容记录在本页第一份文件《{title}》的来源与处理记录中"),
+    (r"^elements nested (?P<depth>\d+) deep", "页面元素嵌套 {depth} 层，超过解析器的上限，已展平"),
+    (r"^(?P<n>\d+) character\(s\) could not be decoded as (?P<enc>\S+)", "{n} 个字符无法按 {enc} 解码，显示为 \ufffd"),
+    (r"^level: '(?P<value>.*)' is not one of", "层级“{value}”不是 national、provincial、municipal、county 之一"),
+    (r"^sidecar overrides not understood: (?P<keys>.*)$", "附注文件中无法识别的字段：{keys}"),
+))
+
+
+def reader_note(warning: str) -> str:
+    """A warning as the 来源与处理记录 box shows it."""
+    for pattern, zh in NOTE_FORMS:
+        m = pattern.match(warning)
+        if m:
+            parts = m.groupdict()
+            if "field" in parts:
+                parts["field"] = FIELD_NAMES.get(parts["field"], parts["field"])
+            return zh.format(**parts)
+    return warning
+
+
 def record_md(doc: PolicyDocument) -> list[str]:
     """The collapsible 来源与处理记录 box: provenance and every removed line."""
     src = doc.source
@@ -336,7 +367,7 @@ def record_md(doc: PolicyDocument) -> list[str]:
             text = r.text if len(r.text) <= 500 else r.text[:500] + f"…（共 {len(r.text)} 字）"
             lines.append(f"    | {esc(r.step)} | {esc(r.reason)} | {esc(text)} |")
     for w in doc.warnings:
-        lines.append(f"    - 提示：{esc(w)}")
+        lines.append(f"    - 提示：{esc(reader_note(w))}")
     return lines + [""]
 
 

@@ -92,7 +92,14 @@ def split(clean: CleanText) -> list[DocumentText]:
             docs.append(_doc(clean, k, title, "line", paras))
     if not clean.page.get("body_by_structure"):  # html.py already cut the page around its text
         _drop_trailer(docs[-1])
+    if len(docs) > 1 and (record.removed or record.changed):
+        # The page-level removals are recorded once, with the first document; the others say where.
+        for d in docs[1:]:
+            d.warnings.append(f"{SHARED_RECORD}: {docs[0].title or '—'}")
     return docs
+
+
+SHARED_RECORD = "page-level cleaning is recorded with the first document on this page"
 
 
 def _doc(clean: CleanText, index: int, title: str | None, origin: str, paras: list[Para]) -> DocumentText:

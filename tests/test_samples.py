@@ -20,6 +20,13 @@ def test_sample_000_holds_two_documents(sample_docs):
     assert len(headings(docs[1], 2)) == 7
 
 
+def test_sample_000_second_document_says_where_the_page_level_removals_are(sample_docs):
+    first, second = sample_docs["000"]
+    assert first.record.removed  # the page's spam and furniture, recorded once
+    assert any(w.endswith(f": {first.title}") and "first document" in w for w in second.warnings)
+    assert not any("first document" in w for w in first.warnings)
+
+
 def test_sample_000_bodies_have_no_repost_lines_and_url_goes_to_source(sample_docs):
     docs = sample_docs["000"]
     for d in docs:
