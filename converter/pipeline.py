@@ -9,11 +9,14 @@ a source whose bytes, sidecar and converter are unchanged is not converted again
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
 
 from . import cache, crosslinks, graph, guide, search, site, timeline
 from .clean import clean
@@ -45,6 +48,20 @@ class Result:
     cached: int = 0  # sources taken from the cache
     # id(doc) -> "<source cache key>:<position in its source>"; only with a cache folder.
     doc_keys: dict[int, str] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def workers(jobs: int, **options: Any) -> Iterator[ProcessPoolExecutor]:
+    """A process pool for ``jobs`` workers. Forked workers share this process's memory until they
+    write to it, and a garbage collection in a worker writes to every object it visits, which
+    copies the whole heap page by page: frozen (``gc.freeze``), the objects already here are
+    left out of every collection while the pool runs."""
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, **options) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[SourceError]]:
@@ -92,7 +109,7 @@ def convert_many(paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path |
     if jobs > 1 and len(todo) > 1:
         # Results come back in input order, so the output is the same as with one process.
         chunk = max(1, min(64, len(todo) // (jobs * 4)))
-        with ProcessPoolExecutor(jobs) as pool:
+        with workers(jobs) as pool:
             fresh = list(pool.map(_convert_plain, [paths[i] for i in todo], [root] * len(todo), chunksize=chunk))
     else:
         fresh = [_convert_plain(paths[i], root) for i in todo]
@@ -148,7 +165,7 @@ def render_pages(corpus: Corpus, jobs: int = 1, only: list[int] | None = None) -
     step = -(-len(todo) // (jobs * 4))
     _FORKED_CORPUS, _FORKED_ONLY = corpus, todo
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with workers(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = pool.map(_render_slice, [(i, i + step) for i in range(0, len(todo), step)])
             return [text for part in parts for text in part]
     finally:

@@ -29,3 +29,16 @@ def test_pages_rendered_by_two_workers_equal_those_of_one_process(monkeypatch):
     monkeypatch.setattr(pipeline, "PARALLEL_RENDER_MIN", 2)  # the samples are a small corpus
     assert pipeline.render_pages(corpus, jobs=2) == pipeline.render_pages(corpus, jobs=1)
     assert pipeline.pages(corpus, jobs=2) == pipeline.pages(corpus, jobs=1)
+
+
+def test_the_worker_pool_unfreezes_the_garbage_collector_even_when_a_worker_fails():
+    import gc
+
+    import pytest
+
+    before = gc.get_freeze_count()
+    with pytest.raises(ZeroDivisionError):
+        with pipeline.workers(2) as pool:
+            assert gc.get_freeze_count() > before  # this process's objects are frozen while it runs
+            pool.submit(divmod, 1, 0).result()
+    assert gc.get_freeze_count() == before
