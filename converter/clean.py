@@ -324,7 +324,7 @@ def _script_repairs(paras: list[Para], record: CleaningRecord) -> None:
             changed += hanzi.count_changed(p.text, new)
             p.text = new
             if p.rows:
-                p.rows = [[hanzi.to_simplified(c) for c in row] for row in p.rows]
+                p.map_cells(hanzi.to_simplified)
         record.change("traditional", changed)
 
 

@@ -24,7 +24,7 @@ import lxml.html
 from lxml import etree
 
 from . import clean as _clean  # a cycle (clean imports this module): used only at call time
-from . import pagemeta, sanitize
+from . import htmltable, pagemeta, sanitize
 from .model import Para
 from .pagemeta import is_label_line
 
@@ -316,27 +316,7 @@ def _score(
 
 
 def _is_data_table(table: etree._Element) -> bool:
-    """A grid of cells (not a layout table wrapping paragraphs)."""
-    if table.find(".//table") is not None:
-        return False
-    rows = [tr for tr in table.iter("tr")]
-    if len(rows) < 2:
-        return False
-    widths = [sum(1 for c in tr if _tag(c) in CELL_TAGS) for tr in rows]
-    if max(widths) < 2:
-        return False
-    # Layout tables hold long running paragraphs in one cell; data cells are short.
-    longest = max((len(_dense(c.text_content())) for tr in rows for c in tr if _tag(c) in CELL_TAGS), default=0)
-    return longest <= 600
-
-
-def _table_rows(table: etree._Element) -> list[list[str]]:
-    rows = []
-    for tr in table.iter("tr"):
-        cells = [_inline_text(c) for c in tr if _tag(c) in CELL_TAGS]
-        if any(cells):
-            rows.append(cells)
-    return rows
+    return htmltable.is_data_table(table)
 
 
 def _unspace(text: str) -> str:
@@ -407,9 +387,11 @@ class _Writer:
             return
         if tag == "table" and _is_data_table(el):
             self.flush()
-            rows = _table_rows(el)
-            if rows:
-                self.paras.append(Para(" ".join(" ".join(r) for r in rows)[:200], kind="table", rows=rows))
+            cells = htmltable.table_cells(el)
+            if cells:
+                rows = [[c.text for c in row] for row in cells]
+                summary = " ".join(" ".join(r) for r in rows).replace("\n", " ")[:200]
+                self.paras.append(Para(summary, kind="table", rows=rows, cells=cells))
             return
         if tag == "a":
             href = (el.get("href") or "").strip()

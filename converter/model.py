@@ -7,7 +7,7 @@ Each stage is a plain function from one of these to the next; only
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,14 +82,32 @@ class CleaningRecord:
         return CleaningRecord(list(self.removed), dict(self.changed))
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A table cell as the source laid it out: its text (lines joined by \n), spans, header flag."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False
+
+
 @dataclass
 class Para:
     """A paragraph of cleaned text. ``kind`` is 'text', 'table' or 'attachment'."""
 
     text: str
     kind: str = "text"
-    rows: list[list[str]] | None = None  # for tables
+    rows: list[list[str]] | None = None  # for tables: each source row's cell texts
     href: str | None = None  # for attachments
+    cells: list[list[Cell]] | None = None  # for tables: the same cells with spans and header flags
+
+    def map_cells(self, fn) -> None:
+        """Apply ``fn`` to every cell text of a table (rows and cells stay the same text)."""
+        if self.cells is not None:
+            self.cells = [[replace(c, text=fn(c.text)) for c in row] for row in self.cells]
+        if self.rows is not None:
+            self.rows = [[fn(c) for c in row] for row in self.rows]
 
 
 @dataclass
@@ -131,6 +149,7 @@ class Block:
     lead: str = ""  # for items: the run-in heading sentence
     rows: list[list[str]] | None = None
     href: str | None = None
+    cells: list[list[Cell]] | None = None  # tables: rows of cells with spans and header flags
 
 
 @dataclass

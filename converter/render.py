@@ -13,7 +13,8 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from .model import Block, PolicyDocument
+from . import htmltable
+from .model import Block, Cell, PolicyDocument
 from .places import LEVEL_NAMES
 
 # Characters that carry meaning in Markdown, its extensions or HTML, as numeric
@@ -278,21 +279,30 @@ def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
     if b.kind == "signature":
         return ["  \n".join(esc(line) for line in b.text.split("\n")), "{: .signature }", ""]
     if b.kind == "table":
-        return table_md(b.rows or []) + [""]
+        return table_md(b.rows or [], b.cells) + [""]
     if b.kind == "attachment":
         url = safe_url(b.href)
         return [f"- 附件：[{esc(b.text)}]({url})" if url else f"- 附件：{esc(b.text)}", ""]
     return [text_md(b.text), ""]
 
 
-def table_md(rows: list[list[str]]) -> list[str]:
+def table_md(rows: list[list[str]], cells: list[list[Cell]] | None = None) -> list[str]:
+    """A pipe table for a simple grid; a table with merged cells or several header rows as
+    sanitised HTML in a box that scrolls on its own when wider than the screen."""
+    if cells is not None and not htmltable.is_simple(cells):
+        return ['<div class="policy-table">', htmltable.to_html(cells), "</div>"]
     if not rows:
         return []
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    out = ["| " + " | ".join(esc(c) for c in rows[0]) + " |", "|" + " --- |" * width]
-    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows[1:]]
+    out = ["| " + " | ".join(_cell_md(c) for c in rows[0]) + " |", "|" + " --- |" * width]
+    out += ["| " + " | ".join(_cell_md(c) for c in r) + " |" for r in rows[1:]]
     return out
+
+
+def _cell_md(text: str) -> str:
+    """A pipe-table cell: escaped, its lines joined by <br> (our markup, not the source's)."""
+    return "<br>".join(esc(line) for line in text.split("\n"))
 
 
 # Cleaning steps as a reader names them, for the 清洗统计 line; unknown steps show their key.

@@ -106,7 +106,7 @@ def build(paras: list[Para]) -> tuple[list[Block], Header]:
         i += 1
         text = p.text
         if p.kind == "table":
-            blocks.append(Block("table", text, rows=p.rows))
+            blocks.append(Block("table", text, rows=p.rows, cells=p.cells))
             continue
         if p.kind == "attachment":
             blocks.append(Block("attachment", text, href=p.href))
