@@ -129,7 +129,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
         # The page's column (解读材料, 领导干部任免) says what a title alone may not (一图读懂…).
         doc_type = doctypes.from_column(page.get("column")) or doc_type
 
-    body = "\n".join(b.text for b in blocks if b.kind not in ("doc_number", "signature"))
+    body = "\n".join(b.lead + b.text for b in blocks if b.kind not in ("doc_number", "signature"))
     cites = citations.extract(body, own_number=doc_number, own_title=title, attachments=header.attachments)
     if doc_type == "解读" and doc_number and "doc_number" not in overrides:
         # A 解读 page names the document it interprets; that 文号 is a citation, not its own.

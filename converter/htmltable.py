@@ -130,11 +130,22 @@ def _all_bold(cell: etree._Element) -> bool:
     return sum(_bold_chars(c) for c in cell if _tag(c)) >= total
 
 
+COLUMN_NAME_CHARS = 20
+
+
+def _column_names(texts: list[str]) -> bool:
+    """A first row of short labels (序号, 项目名称, 投资总额（亿元）) names the columns: the header
+    a pipe table would give it, when the source marks no header row."""
+    return len(texts) >= 2 and all(
+        t and len(_html._dense(t)) <= COLUMN_NAME_CHARS and not re.fullmatch(r"[\d.,%\s]+", t) for t in texts
+    )
+
+
 def table_cells(table: etree._Element) -> list[list[Cell]]:
     """The table's rows of cells in source order, with spans and header flags.
 
     Header rows: rows of <th> or inside <thead>; without either, the leading rows set wholly
-    in bold (when the table has other rows). Rows without text are dropped unless a rowspan
+    in bold (when the table has other rows), else a first row of column names. Rows without text are dropped unless a rowspan
     crosses the table (then dropping one would move every cell below it)."""
     trs = _rows_of(table)
     raw = [[(c, cell_text(c)) for c in _cells_of(tr)] for tr in trs]
@@ -145,6 +156,8 @@ def table_cells(table: etree._Element) -> list[list[Cell]]:
             if i + 1 >= len(raw) or not row or not any(t for _, t in row) or not all(_all_bold(c) for c, _ in row):
                 break
             marked[i] = True
+    if not any(marked) and len(raw) > 1 and _column_names([t for _, t in raw[0]]):
+        marked[0] = True
     spanned = any(_span(c, "rowspan", MAX_ROWSPAN) > 1 for row in raw for c, _ in row)
     out = []
     for i, row in enumerate(raw):

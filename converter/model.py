@@ -147,6 +147,7 @@ class Block:
     label: str = ""  # the numbering as written, e.g. 一、 （一） 1.
     anchor: str = ""
     lead: str = ""  # for items: the run-in heading sentence
+    role: str = ""  # for items: "article" (第X条) or "list" (an item inside an article, depth in level)
     rows: list[list[str]] | None = None
     href: str | None = None
     cells: list[list[Cell]] | None = None  # tables: rows of cells with spans and header flags

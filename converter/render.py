@@ -266,10 +266,14 @@ def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
     if b.kind == "para":  # most blocks: before the other kinds' tests
         return [text_md(b.text), ""]
     if b.kind == "heading":
-        return [f"{'#' * b.level} {esc(b.label + b.text)} {{ #{b.anchor} }}", ""]
+        return [f"{'#' * b.level} {esc(b.label + _gap(b.label) + b.text)} {{ #{b.anchor} }}", ""]
     if b.kind == "attachment_title":
         return [f"## {esc(b.text)} {{ #{b.anchor} .attachment-title }}", ""]
     if b.kind == "item":
+        if b.role == "article":  # only the label bold, the text after a full-width space
+            return [f"**{esc(b.label)}**{_gap(b.label)}{text_md(b.text)}", f"{{: #{b.anchor} .item .article }}", ""]
+        if b.role == "list":  # （一）/1. inside an article: a list item, its label as written
+            return [f"{esc(b.label)}{text_md(b.text)}", f"{{: #{b.anchor} .item .list .depth-{min(b.level, 3)} }}", ""]
         lead = f"**{esc(b.label + b.lead)}**" if b.lead else f"**{esc(b.label)}**"
         return [f"{lead}{text_md(b.text)}", f"{{: #{b.anchor} .item }}", ""]
     if b.kind == "doc_number":
@@ -284,6 +288,14 @@ def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
         url = safe_url(b.href)
         return [f"- 附件：[{esc(b.text)}]({url})" if url else f"- 附件：{esc(b.text)}", ""]
     return [text_md(b.text), ""]
+
+
+_ARTICLE_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[章节条]$")
+
+
+def _gap(label: str) -> str:
+    """The full-width space a regulation puts after 第X章, 第X节 and 第X条 (第一章　总则)."""
+    return "\u3000" if _ARTICLE_LABEL.match(label) else ""
 
 
 def table_md(rows: list[list[str]], cells: list[list[Cell]] | None = None) -> list[str]:

@@ -104,7 +104,7 @@ def test_regulation_page_has_chapters_and_articles():
     headings = [(b.label, b.text) for b in doc.blocks if b.kind == "heading"]
     assert headings == [("第一章", "总则"), ("第二章", "征收管理")]
     articles = [(b.label, b.anchor) for b in doc.blocks if b.kind == "item"]
-    assert articles[:2] == [("第一条", "a1"), ("第二条", "a2")] and len(articles) == 5
+    assert articles[:2] == [("第一条", "第一条"), ("第二条", "第二条")] and len(articles) == 5
     # The title broken over two centred lines is one title, ahead of the 令 preamble.
     assert doc.title == "示范税收征收管理条例"
     assert "中华人民共和国国务院令" in body_text(doc)

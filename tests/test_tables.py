@@ -56,17 +56,20 @@ def test_the_grid_expands_rowspan_and_colspan_like_the_html_table_model(markup, 
     assert htmltable.grid(htmltable.table_cells(_table(markup))) == expected
 
 
-def test_th_and_thead_rows_are_header_rows_and_so_is_a_leading_row_set_in_bold():
+def test_header_rows_are_th_thead_a_leading_bold_row_or_a_first_row_of_column_names():
     th = htmltable.table_cells(_table("<table><tr><th>甲</th><th>乙</th></tr><tr><td>1</td><td>2</td></tr></table>"))
     head = htmltable.table_cells(_table("<table><thead><tr><td>甲</td><td>乙</td></tr></thead><tr><td>1</td><td>2</td></tr></table>"))
     bold = htmltable.table_cells(_table(
         "<table><tr><td><p><b><span>甲</span></b></p></td><td><strong>乙</strong></td></tr><tr><td>1</td><td>2</td></tr></table>"
     ))
-    plain = htmltable.table_cells(_table("<table><tr><td>甲</td><td>乙</td></tr><tr><td>1</td><td>2</td></tr></table>"))
-    for cells in (th, head, bold):
+    names = htmltable.table_cells(_table("<table><tr><td>序号</td><td>投资总额（亿元）</td></tr><tr><td>1</td><td>2</td></tr></table>"))
+    for cells in (th, head, bold, names):
         assert htmltable.header_rows(cells) == 1
         assert not any(c.header for c in cells[1])
-    assert htmltable.header_rows(plain) == 0
+    # A first row of data (a number, a sentence) is no header when the source marks none.
+    for first in ("<td>1</td><td>示范县</td>", "<td>甲</td><td>本表所列项目均须在年底前完成建设并通过验收。</td>"):
+        plain = htmltable.table_cells(_table(f"<table><tr>{first}</tr><tr><td>2</td><td>乙</td></tr></table>"))
+        assert htmltable.header_rows(plain) == 0
 
 
 def test_a_cell_keeps_its_paragraphs_and_line_breaks_but_joins_a_wrapped_phrase():
