@@ -266,7 +266,7 @@ def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
     if b.kind == "para":  # most blocks: before the other kinds' tests
         return [text_md(b.text), ""]
     if b.kind == "heading":
-        return [f"{'#' * b.level} {esc(b.label + _gap(b.label) + b.text)} {{ #{b.anchor} }}", ""]
+        return [f"{'#' * b.level} {esc(b.label)}{_gap(b.label)}{esc(b.text)} {{ #{b.anchor} }}", ""]
     if b.kind == "attachment_title":
         return [f"## {esc(b.text)} {{ #{b.anchor} .attachment-title }}", ""]
     if b.kind == "item":

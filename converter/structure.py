@@ -129,8 +129,10 @@ def scheme(numbered: list[tuple[Para, numbering.Numbered | None]]) -> dict[str, 
         below_item = any(role in ("item", "article") and RANK[k] < RANK[kind] for k, role in roles.items())
         if kind == "article":
             roles[kind] = "article"
-        elif articles and kind in ARTICLE_KINDS:
-            roles[kind] = "heading"
+        elif articles:
+            # A regulation: chapters and sections (第X节) head it; everything else is an item
+            # (a list item inside an article).
+            roles[kind] = "heading" if kind in ARTICLE_KINDS else "item"
         elif (kind in HEADING_KINDS and not below_item
               and sum(map(_reads_as_heading, of_kind)) >= HEADING_SHARE * len(of_kind)):
             roles[kind] = "heading"
