@@ -1,0 +1,79 @@
+"""Reference-corpus pages in a real browser: a table with merged cells on a phone scrolls in
+its own box (the page does not), keeps its header row and spans; a regulation's table of
+contents lists its articles. Skipped without ../shared/corpus or Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import quote
+
+import pytest
+
+from converter import pipeline
+from tests.browser.harness import build_site, chromium, missing_browser, serve
+from tests.support import CORPUS, ROOT
+
+ARTIFACTS = ROOT / "test-artifacts"
+PAGES = ("govcn_content_5362266", "govcn_content_5341736")
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    reason = missing_browser()
+    if reason:
+        pytest.skip(f"browser tests skipped: {reason}")
+    if not all((CORPUS / "raw" / f"{p}.html").exists() for p in PAGES):
+        pytest.skip("reference corpus ../shared/corpus not present")
+    work = tmp_path_factory.mktemp("corpus-site")
+    (work / "sources").mkdir()
+    for name in PAGES:  # a temporary copy for this build only, outside the project
+        shutil.copy(CORPUS / "raw" / f"{name}.html", work / "sources")
+    shutil.copytree(ROOT / "docs", work / "docs")
+    result = pipeline.build(work / "sources", work / "docs", ROOT)
+    assert not result.problems
+    site = build_site(work / "docs", work / "site")
+    with serve(site) as url, chromium() as browser:
+        yield url, browser
+
+
+def _open(browser, url: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    return context, page
+
+
+def test_a_merged_cell_table_scrolls_in_its_own_box_on_a_phone(corpus_site):
+    url, browser = corpus_site
+    context, page = _open(browser, f"{url}policies/{PAGES[0]}/", 375)
+    try:
+        box = page.locator(".policy-table").first
+        # The box, or Material's scroll wrapper inside it, is wider inside than out and scrolls.
+        scrolling = box.evaluate(
+            "b => [b, ...b.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1"
+            " && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).map(e => e.className || e.tagName)"
+        )
+        assert scrolling, "nothing in the table's box scrolls"
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 375, page_width
+        assert box.locator("thead th").all_inner_texts()[:5] == ["一级指标", "二级指标", "三级指标", "指标性质", "指标说明"]
+        assert box.locator("td[rowspan='24']").inner_text() == "一、医疗质量"
+        ARTIFACTS.mkdir(exist_ok=True)
+        box.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(ARTIFACTS / "table-on-a-phone.png"))
+    finally:
+        context.close()
+
+
+def test_a_regulation_lists_its_articles_in_the_table_of_contents(corpus_site):
+    url, browser = corpus_site
+    context, page = _open(browser, f"{url}policies/{PAGES[1]}/", 1400)
+    try:
+        toc = page.locator("nav.md-nav--secondary")
+        hrefs = toc.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        assert "#" + quote("第一章") in hrefs or "#第一章" in hrefs
+        assert "#" + quote("第三条") in hrefs or "#第三条" in hrefs
+        page.locator("nav.md-nav--secondary a", has_text="第三条").first.click()
+        assert page.evaluate("decodeURIComponent(location.hash)") == "#第三条"
+    finally:
+        context.close()
