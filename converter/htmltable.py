@@ -23,7 +23,7 @@ CELL_TAGS = {"td", "th"}
 LONGEST_DATA_CELL = 600  # layout tables hold running paragraphs in one cell; data cells are short
 # The HTML table model's limits (a span beyond them is a broken page, not a layout).
 MAX_COLSPAN, MAX_ROWSPAN = 1000, 65534
-_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.IGNORECASE)
 # Elements that start a new line inside a cell (a cell holding several paragraphs).
 _SENTENCE_END = re.compile(r"[。；;！？!?：:]$")
 _CJK_EDGE = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{2}$")

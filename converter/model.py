@@ -7,6 +7,7 @@ Each stage is a plain function from one of these to the next; only
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ class Para:
     href: str | None = None  # for attachments
     cells: list[list[Cell]] | None = None  # for tables: the same cells with spans and header flags
 
-    def map_cells(self, fn) -> None:
+    def map_cells(self, fn: Callable[[str], str]) -> None:
         """Apply ``fn`` to every cell text of a table (rows and cells stay the same text)."""
         if self.cells is not None:
             self.cells = [[replace(c, text=fn(c.text)) for c in row] for row in self.cells]

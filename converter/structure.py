@@ -15,9 +15,9 @@ the first rule that takes a paragraph makes its blocks.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 from . import dates, docnumber, numbering, places
 from .model import Block, Para

@@ -4,7 +4,6 @@ pipe tables for simple grids and sanitised HTML for merged cells."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import lxml.html
 import pytest
