@@ -387,6 +387,9 @@ class _Writer:
             return
         if tag == "table" and _is_data_table(el):
             self.flush()
+            caption = el.find("caption")
+            if caption is not None and (title := _inline_text(caption)):
+                self.paras.append(Para(title))  # the table's title, kept as the line above it
             cells = htmltable.table_cells(el)
             if cells:
                 rows = [[c.text for c in row] for row in cells]

@@ -170,3 +170,14 @@ def test_the_site_markdown_passes_the_html_table_through_whole():
     assert table.getparent().get("class") == "policy-table"
     assert [p.text for p in root.findall("p")] == ["段落一。", "段落二。"]
     assert _raw_grid(table) == _raw_grid(_source_table())
+
+
+def test_a_table_caption_is_kept_as_the_line_above_the_table():
+    page = html.extract(
+        "<html><body><div><p>现将有关事项通知如下，请各地认真贯彻落实，确保各项工作按期完成。</p>"
+        "<table><caption>表1 各地任务分解表</caption><tr><th>地区</th><th>任务</th></tr>"
+        "<tr><td>甲县</td><td>30</td></tr></table><p>各地要加强组织领导，明确责任分工，确保任务落实到位。</p></div></body></html>"
+    )
+    kinds = [(p.kind, p.text) for p in page.paras]
+    i = kinds.index(("text", "表1 各地任务分解表"))
+    assert kinds[i + 1][0] == "table"
