@@ -155,6 +155,8 @@ def table_cells(table: etree._Element) -> list[list[Cell]]:
         for i, row in enumerate(raw):
             if i + 1 >= len(raw) or not row or not any(t for _, t in row) or not all(_all_bold(c) for c, _ in row):
                 break
+            if i and len(row) == 1 and _span(row[0][0], "colspan", MAX_COLSPAN) > 1:
+                break  # one cell across the table under the header: a group's label (一、…方面), like the later ones
             marked[i] = True
     if not any(marked) and len(raw) > 1 and _column_names([t for _, t in raw[0]]):
         marked[0] = True

@@ -181,3 +181,15 @@ def test_a_table_caption_is_kept_as_the_line_above_the_table():
     kinds = [(p.kind, p.text) for p in page.paras]
     i = kinds.index(("text", "表1 各地任务分解表"))
     assert kinds[i + 1][0] == "table"
+
+
+def test_a_bold_group_label_row_under_the_header_is_not_a_header_row():
+    """govcn_content_5355837: every 一、…方面（共5项） row spans the table in bold; the first,
+    right under the bold column names, was made a header row while the others were not."""
+    cells = htmltable.table_cells(_table(
+        "<table><tr><td><b>序号</b></td><td><b>改革举措</b></td></tr>"
+        "<tr><td colspan=2><b>一、知识产权保护方面（共5项）</b></td></tr><tr><td>1</td><td>甲</td></tr>"
+        "<tr><td colspan=2><b>二、科技成果转化激励方面（共4项）</b></td></tr><tr><td>2</td><td>乙</td></tr></table>"
+    ))
+    assert htmltable.header_rows(cells) == 1
+    assert not any(c.header for row in cells[1:] for c in row)
