@@ -193,3 +193,21 @@ def test_a_bold_group_label_row_under_the_header_is_not_a_header_row():
     ))
     assert htmltable.header_rows(cells) == 1
     assert not any(c.header for row in cells[1:] for c in row)
+
+
+@pytest.mark.skipif(not (CORPUS / "raw").exists(), reason="reference corpus ../shared/corpus not present")
+def test_every_table_rendered_from_the_corpus_has_its_source_grid():
+    checked = 0
+    for path in sorted((CORPUS / "raw").glob("*.html")):
+        sources = [_raw_grid(t) for t in html.parse(path.read_text(encoding="utf-8")).iter("table")
+                   if htmltable.is_data_table(t)]
+        for doc in convert_source(path, ROOT)[0]:
+            for b in (b for b in doc.blocks if b.kind == "table"):
+                md = "\n".join(render.block_md(b))
+                if md.startswith("<div"):
+                    got = _raw_grid(lxml.html.fragment_fromstring(md).find(".//table"))
+                else:  # a pipe table: its rows are the grid
+                    got = [[_dense(c) for c in row] for row in b.rows]
+                assert got in sources, f"{path.name}: {got[0]}"
+                checked += 1
+    assert checked >= 14
