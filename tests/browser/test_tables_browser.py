@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from converter import pipeline
-from tests.browser.harness import build_site, chromium, missing_browser, serve
+from tests.browser.harness import build_site, serve
 from tests.support import CORPUS, ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -18,10 +18,8 @@ PAGES = ("govcn_content_5362266", "govcn_content_5341736")
 
 
 @pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory):
-    reason = missing_browser()
-    if reason:
-        pytest.skip(f"browser tests skipped: {reason}")
+def corpus_site(tmp_path_factory, browser):
+    """(URL of a site built from reference-corpus pages, the session's browser)."""
     if not all((CORPUS / "raw" / f"{p}.html").exists() for p in PAGES):
         pytest.skip("reference corpus ../shared/corpus not present")
     work = tmp_path_factory.mktemp("corpus-site")
@@ -32,7 +30,7 @@ def corpus_site(tmp_path_factory):
     result = pipeline.build(work / "sources", work / "docs", ROOT)
     assert not result.problems
     site = build_site(work / "docs", work / "site")
-    with serve(site) as url, chromium() as browser:
+    with serve(site) as url:
         yield url, browser
 
 
