@@ -46,9 +46,29 @@ def _rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
 
 
+def _as_of(args: argparse.Namespace) -> str:
+    """The reference date of statuses: --as-of, else today in China Standard Time."""
+    from . import status
+
+    return status.check_date(args.as_of) if args.as_of else status.today_cst()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    from . import status
+
     cache_dir = None if args.no_cache else Path(args.cache)
-    result = pipeline.build(Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir)
+    try:
+        as_of = _as_of(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = pipeline.build(Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir, as_of=as_of)
+    recorded = status.recorded_as_of()
+    if as_of != recorded and Path(args.out).resolve() == (ROOT / "docs").resolve():
+        print(
+            f"note: statuses are as of {as_of}; the committed docs/ are as of {recorded} ({status.RECORDED.name}). "
+            "`make docs` builds them as of the recorded date; `make status-today` moves it to today."
+        )
     # With the cache, list what this run converted: a table of 10,000 unchanged rows helps nobody.
     _summary(result, only={_rel(p) for p in result.converted} if result.cached else None)
     if cache_dir is not None:
@@ -59,9 +79,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     paths = [Path(f) for f in args.files]
     missing = [p for p in paths if not p.is_file()]
+    try:
+        as_of = _as_of(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     result = pipeline.convert_many([p for p in paths if p.is_file()], ROOT, jobs=args.jobs)
     result.problems += [SourceError(str(p), "no such file") for p in missing]
-    corpus = pipeline.link(result.docs)
+    corpus = pipeline.link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
     result.written, result.removed = pipeline.write_pages(Path(args.out), pipeline.pages(corpus), owned=())
     _summary(result)
@@ -111,6 +136,9 @@ def _under(root: Path, path: str | None) -> Path | None:
     return None if path is None else root / path
 
 
+AS_OF_HELP = "reference date of statuses, YYYY-MM-DD (default: today in China Standard Time)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m converter", description="Scraped policy pages -> Markdown.")
     parser.add_argument("--version", action="version", version=__version__)
@@ -123,12 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-j", "--jobs", **jobs)
     p.add_argument("--cache", default=str(cache.DEFAULT_DIR), help="conversion cache folder (default .cache/converter)")
     p.add_argument("--no-cache", action="store_true", help="convert every source, ignoring the cache")
+    p.add_argument("--as-of", help=AS_OF_HELP)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("convert", help="convert the given files into DIR")
     p.add_argument("files", nargs="+")
     p.add_argument("--out", required=True)
     p.add_argument("-j", "--jobs", **jobs)
+    p.add_argument("--as-of", help=AS_OF_HELP)
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("epoch", help="print the newest document date in docs/ as a Unix time")

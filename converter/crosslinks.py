@@ -16,7 +16,7 @@ from . import citations, timeline
 from .link import Corpus, Edge, Missing
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
-from .render import esc, esc_short
+from .render import esc, esc_short, status_badge
 from .site import POLICY_DIR, doc_date, sort_key
 
 CITED_DIR = "cited"
@@ -35,7 +35,7 @@ def page_of(e: Edge) -> str | None:
 def doc_meta(d: PolicyDocument) -> str:
     """The citing/cited document's issuer, level and date, as a small grey note."""
     meta = [x for x in ("、".join(d.issuers), LEVEL_NAMES.get(d.level or ""), doc_date(d)) if x]
-    return f" <small>{' · '.join(esc_short(m) for m in meta)}</small>" if meta else ""
+    return status_badge(d) + (f" <small>{' · '.join(esc_short(m) for m in meta)}</small>" if meta else "")
 
 
 def cited_name(title: str | None, number: str | None) -> str:
@@ -186,10 +186,24 @@ def stub_page(m: Missing, corpus: Corpus) -> str:
     lines += ["| 标题 | 文号 |", "| --- | --- |", f"| {esc(m.title) if m.title else '—'} | {esc(m.doc_number) if m.doc_number else '—'} |", ""]
     if len(m.titles) > 1:
         lines += ["引用时使用的其他名称：" + "；".join(f"《{esc(t)}》" for t in m.titles[1:]), ""]
+    lines += _stub_relations(m, corpus)
     citing = sorted(m.cited_by, key=lambda s: sort_key(corpus.by_slug[s]))
     lines += [f"## 引用它的文件 <small>（{len(citing)}）</small>", ""]
     lines += [f"- [{esc(corpus.by_slug[s].title)}](../{POLICY_DIR}/{s}.md){doc_meta(corpus.by_slug[s])}" for s in citing]
     return _front(name) + "\n".join(lines).rstrip() + "\n"
+
+
+def _stub_relations(m: Missing, corpus: Corpus) -> list[str]:
+    """What library documents say of the missing one (废止, 修改…): its status is known from them."""
+    from .status import RELATION_NAMES
+
+    if not m.relations:
+        return []
+    lines = ["## 本库文件的效力说明", ""]
+    for kind, slug in sorted(m.relations, key=lambda x: (x[1], x[0])):
+        d = corpus.by_slug[slug]
+        lines.append(f"- [{esc(d.title)}](../{POLICY_DIR}/{slug}.md) {RELATION_NAMES[kind]}了这份文件")
+    return lines + [""]
 
 
 def missing_index(corpus: Corpus) -> str:
@@ -207,8 +221,14 @@ def missing_index(corpus: Corpus) -> str:
         lines += ["| 被引用 | 文件 | 文号 |", "| --- | --- | --- |"]
         for m in items:
             name = f"[{esc(m.title or m.doc_number or m.id)}]({m.id}.md)"
+            named = "、".join(sorted({_RELATION_NOTES[k] for k, _ in m.relations}))
+            name += f" <small>{named}</small>" if named else ""
             lines.append(f"| {len(m.cited_by)} | {name} | {esc(m.doc_number) if m.doc_number else '—'} |")
     return _front("待收录") + "\n".join(lines).rstrip() + "\n"
+
+
+# A missing document as the relation its citing text names makes it.
+_RELATION_NOTES = {"repeals": "已被废止", "amends": "已被修改", "amended_by": "修改了本库文件", "extends": "有效期已延长", "interprets": "有解读"}
 
 
 def pages(corpus: Corpus) -> dict[str, str]:

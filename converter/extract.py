@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import citations, dates, docnumber, doctypes, places, structure
+from . import citations, dates, docnumber, doctypes, places, structure, validity
 from .model import DocumentText, PolicyDocument, SourceError
 
 # Fields a sidecar's `overrides:` may set.
@@ -155,6 +155,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
         source["origin"] = page["origin"]
     extra = {k: page[k] for k in ("disclosure", "author") if page.get(k)}
     topics = overrides.get("topics") or page.get("topics") or []
+    clauses = validity.extract(title, blocks, doc_number, doc_type, cites, header.attachments)
     return PolicyDocument(
         slug=slug_for(doc),
         title=title,
@@ -173,4 +174,5 @@ def extract(doc: DocumentText) -> PolicyDocument:
         topics=[topics] if isinstance(topics, str) else list(topics),
         extra=extra,
         warnings=warnings,
+        clauses=clauses,
     )

@@ -29,6 +29,17 @@ def _edge(e: Edge) -> dict[str, Any]:
     return out
 
 
+def validity_fields(d: Any) -> dict[str, Any]:
+    """Status, its dates and evidence, and the relation lists, as in the page's front matter."""
+    from .render import validity_meta
+
+    data = validity_meta(d)
+    if d.validity is not None:
+        data["status_label"] = d.validity.label
+        data["status_note"] = d.validity.note
+    return data
+
+
 def graph(corpus: Corpus) -> dict[str, Any]:
     cited_by: dict[str, set[str]] = {}
     for e in corpus.edges:
@@ -51,6 +62,7 @@ def graph(corpus: Corpus) -> dict[str, Any]:
             "source": {k: d.source.get(k) for k in ("file", "url", "sha256")},
             "cites": [_edge(e) for e in corpus.outgoing(d.slug)],
             "cited_by": sorted(cited_by.get(d.slug, ())),
+            **validity_fields(d),
         })
     missing = [
         {
@@ -60,6 +72,7 @@ def graph(corpus: Corpus) -> dict[str, Any]:
             "doc_number": m.doc_number,
             "titles": m.titles,
             "cited_by": m.cited_by,
+            "relations": [{"kind": k, "by": s} for k, s in m.relations],
         }
         for m in corpus.missing.values()
     ]

@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from . import status
 from .citations import number_key, title_key, title_keys
 from .model import Citation, PolicyDocument
 
@@ -40,6 +41,7 @@ class Missing:
     doc_number: str | None
     cited_by: list[str]  # citing slugs, sorted, each once
     titles: list[str] = field(default_factory=list)  # every title it was cited under
+    relations: list[tuple[str, str]] = field(default_factory=list)  # (repeals/amends/…, slug that says so)
 
 
 @dataclass
@@ -123,6 +125,9 @@ class _Index:
                 s for s in self.by_title.get(key, [])
                 if s != own and not (c.doc_number and self.number_of[s] and self.number_of[s] != number_key(c.doc_number))
             ]
+            if len(found) > 1:
+                # A document titled so outranks one that only wraps that title (关于修改《X》的决定).
+                found = [s for s in found if self.keys_of[s][:1] == [key]] or found
             if found:
                 return found, "title" if i == 0 else "inner-title"
         return [], "missing"
@@ -180,7 +185,9 @@ def duplicate_numbers(docs: list[PolicyDocument], by_number: dict[str, list[str]
     return out
 
 
-def link(docs: list[PolicyDocument]) -> Corpus:
+def link(docs: list[PolicyDocument], as_of: str | None = None) -> Corpus:
+    """Resolve citations and validity relations; statuses are as of ``as_of`` (YYYY-MM-DD;
+    default: the date recorded for the committed docs/, status.recorded_as_of)."""
     unique_slugs(docs)
     docs = sorted(docs, key=lambda d: d.slug)
     corpus = Corpus(docs)
@@ -206,4 +213,5 @@ def link(docs: list[PolicyDocument]) -> Corpus:
         else:
             corpus.edges.append(Edge(d.slug, None, c, "missing", stub=next(stubs)))
     corpus.index_edges()
+    status.apply(corpus, index, as_of)
     return corpus

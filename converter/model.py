@@ -169,6 +169,24 @@ class Citation:
 
 
 @dataclass
+class Clause:
+    """A sentence in which a document says when it applies or how it relates to another.
+
+    kind: effective, expiry, period, extension (of itself) or a relation: repeals, amends,
+    amended_by, extends, interprets (``targets`` are the documents it names).
+    """
+
+    kind: str
+    quote: str  # the sentence as written
+    date: str | None = None  # ISO: 施行日期, last day, or the extended last day
+    start: str | None = None  # 有效期自…: the first day
+    event: str | None = None  # 印发/公布…: the 施行日期 is the document's own date of that act
+    n: int | None = None  # 有效期N年/N个月
+    unit: str | None = None  # 年 or 个月
+    targets: list[Citation] = field(default_factory=list)
+
+
+@dataclass
 class PolicyDocument:
     slug: str
     title: str
@@ -187,6 +205,8 @@ class PolicyDocument:
     topics: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. disclosure, origin
     warnings: list[str] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)  # validity clauses (converter/validity.py)
+    validity: Any = None  # status as of the reference date, set by the link step (converter/status.py)
 
     @property
     def date(self) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import cache, crosslinks, graph, guide, search, site, timeline
+from . import cache, compare, crosslinks, graph, guide, search, site, statuspages, timeline
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
@@ -29,7 +29,10 @@ from .split import split
 
 # Files under docs/ the converter owns entirely: one it no longer generates is deleted (a page
 # whose source is gone, a year's 文号 table whose documents are gone).
-GENERATED = (f"{site.POLICY_DIR}/**/*.md", "browse/**/*.md", f"{crosslinks.CITED_DIR}/**/*.md", f"{search.DOC_NUMBERS}/*.json")
+GENERATED = (
+    f"{site.POLICY_DIR}/**/*.md", "browse/**/*.md", f"{crosslinks.CITED_DIR}/**/*.md", f"{search.DOC_NUMBERS}/*.json",
+    f"{compare.COMPARE_DIR}/**/*.md",
+)
 
 
 def owned_files(out_dir: Path, owned: tuple[str, ...] = GENERATED) -> list[Path]:
@@ -136,7 +139,9 @@ def page_key(doc_key: str, d: PolicyDocument, corpus: Corpus, links: list[str]) 
     which covers the converter's code, and its place in that source), its slug after linking,
     the exact 本文引用/被引用/政策脉络 lines, and what the in-text linker links each citation to."""
     targets = [(e.citation.doc_number, e.citation.title, crosslinks.page_of(e)) for e in corpus.outgoing(d.slug)]
-    return hashlib.sha256(repr((doc_key, d.slug, links, targets)).encode("utf-8")).hexdigest()
+    # The status and relations (dataclasses: their repr is their content), and the status
+    # badges of the documents the link lines name.
+    return hashlib.sha256(repr((doc_key, d.slug, links, targets, d.validity)).encode("utf-8")).hexdigest()
 
 
 # Rendering every page is most of a rebuild from the cache; with -j, worker processes forked
@@ -203,6 +208,8 @@ def pages(corpus: Corpus, jobs: int = 1, rendered: list[str] | None = None) -> d
     out.update(crosslinks.pages(corpus))  # stubs of cited-but-missing documents, 待收录
     out.update(timeline.pages(corpus))
     out.update(graph.pages(corpus))  # data/documents.json
+    out.update(statuspages.pages(corpus))  # browse by status, expiring soon, feed of status changes
+    out.update(compare.pages(corpus))  # 修订前后对照
     return out
 
 
@@ -238,10 +245,11 @@ def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...]
 
 def build(
     sources: Path, out_dir: Path, root: Path, jobs: int = 1, owned: tuple[str, ...] = GENERATED,
-    cache_dir: Path | None = None,
+    cache_dir: Path | None = None, as_of: str | None = None,
 ) -> Result:
+    """``as_of``: the reference date of statuses (default: the recorded one, status.recorded_as_of)."""
     result = convert_many(list_sources(sources), root, jobs, cache_dir)
-    corpus = link(result.docs)
+    corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
     rendered = render_reusing(corpus, result.doc_keys, cache_dir, jobs) if cache_dir is not None else None
     result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, rendered), owned)

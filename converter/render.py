@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from . import htmltable
+from .citations import normalise_title
 from .model import Block, Cell, PolicyDocument
 from .places import LEVEL_NAMES
 
@@ -232,6 +233,7 @@ def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> st
         "cleaning": doc.record.counts(),
         "warnings": doc.warnings,
     }
+    data.update(validity_meta(doc))
     data.update(doc.extra)
     if extra:
         data.update(extra)
@@ -400,8 +402,142 @@ def render(
     """Markdown for one document page. ``links`` are extra Markdown lines from the corpus-wide step."""
     lines = [front_matter(doc, extra_meta), f"# {esc(doc.title)}", ""]
     lines += card(doc)
+    lines += status_md(doc)
     for b in doc.blocks:
         lines += block_md(b, linker)
+    lines += relations_md(doc)
     lines += list(links)
     lines += record_md(doc)
     return "\n".join(lines).rstrip() + "\n"
+
+
+# --- validity: status badge, banner, relation lists (converter/status.py sets doc.validity) ----
+
+RELATION_LISTS = (  # (front-matter key, heading on the page)
+    ("repeals", "本文废止的文件"), ("repealed_by", "废止本文的文件"),
+    ("amends", "本文修改的文件"), ("amended_by", "修改本文的文件"),
+    ("extends", "本文延长有效期的文件"), ("extended_by", "延长本文有效期的文件"),
+    ("interprets", "本文解读的文件"), ("interpreted_by", "政策解读"),
+)
+META_LISTS = ("repeals", "repealed_by", "amends", "amended_by", "interprets", "interpreted_by")
+
+
+def status_badge(doc: PolicyDocument) -> str:
+    """The status as a small badge for lists (empty before linking); 已被修改 as a note."""
+    v = doc.validity
+    if v is None:
+        return ""
+    note = f' <span class="status-note">{AMENDED}</span>' if v.note == AMENDED else ""
+    return f' <span class="status-badge status-{v.status}">{v.label}</span>{note}'
+
+
+AMENDED = "已被修改"
+
+
+def _relation_entry(r: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"title": r.title, "doc_number": r.doc_number}
+    if r.target:
+        entry["page"] = f"policies/{r.target}/"
+    elif r.stub:
+        entry["pending"] = f"cited/{r.stub}/"
+    if r.candidates:
+        entry["candidates"] = [f"policies/{c}/" for c in r.candidates]
+    if r.unconfirmed:
+        entry["unconfirmed"] = True
+    entry["clause"] = r.clause
+    return entry
+
+
+def validity_meta(doc: PolicyDocument) -> dict[str, Any]:
+    """The front-matter fields of the document's status and relations (empty before linking)."""
+    v = doc.validity
+    if v is None:
+        return {}
+    data: dict[str, Any] = {
+        "effective_date": v.effective_date,
+        "expiry_date": v.expiry_date,
+        "status": v.status,
+        "status_as_of": v.as_of,
+        "status_evidence": v.evidence,
+    }
+    for key in META_LISTS:
+        data[key] = [_relation_entry(r) for r in v.relations.get(key, [])]
+    return data
+
+
+def _relation_link(r: Any) -> str:
+    name = f"《{esc(normalise_title(r.title))}》" if r.title else esc(r.doc_number or "")
+    number = f"（{esc(r.doc_number)}）" if r.title and r.doc_number else ""
+    if r.target:
+        return f"[{name}]({r.target}.md){number}"
+    if r.stub:
+        return f"[{name}](../cited/{r.stub}.md){number} <small>待收录</small>"
+    return name + number
+
+
+def status_md(doc: PolicyDocument) -> list[str]:
+    """The status line under the card (badge, dates, the clause quoted) and, on a repealed or
+    expired document, a banner naming what replaced it."""
+    v = doc.validity
+    if v is None:
+        return []
+    facts = [f'<span class="status-badge status-{v.status}">{v.label}</span>']
+    if v.note:
+        facts.append(f'<span class="status-note">{esc(v.note)}</span>')
+    facts += [f"施行日期：{v.effective_date or '—'}", f"有效期至：{v.expiry_date or '—'}", f"状态截至：{v.as_of}"]
+    lines = ['<div class="policy-status" markdown>', "", " · ".join(facts), ""]
+    if v.evidence:
+        where = f"（见[{esc(_title_of(v, v.evidence_from))}]({v.evidence_from}.md)）" if v.evidence_from else ""
+        lines += [f"依据：“{esc(v.evidence)}”{where}", "{: .status-evidence }", ""]
+    elif v.status == "unknown":
+        lines += ["本文没有写明施行日期或有效期，本库也没有文件废止或修改它：时效不详，请以发文机关公布的为准。", "{: .status-evidence }", ""]
+    lines += ["</div>", ""]
+    return _banner(v) + lines
+
+
+def _title_of(v: Any, slug: str) -> str:
+    for rels in v.relations.values():
+        for r in rels:
+            if r.target == slug and r.title:
+                return r.title
+    return slug
+
+
+def _banner(v: Any) -> list[str]:
+    if v.status not in ("repealed", "expired"):
+        return []
+    by = [r for r in v.relations.get("repealed_by", []) if not r.unconfirmed]
+    head = "本文件已废止" if v.status == "repealed" else f"本文件已于 {v.expiry_date} 失效"
+    body = f"{head}。"
+    if by:
+        body += "废止它的文件：" + "；".join(_relation_link(r) for r in by) + "。"
+        compare = [r for r in by if r.compare]
+        if compare:
+            body += f"[修订前后对照](../compare/{compare[0].compare}.md)。"
+    return [f'!!! danger "{LABELS_ZH[v.status]}"', "", f"    {body}", ""]
+
+
+LABELS_ZH = {"repealed": "已废止", "expired": "已失效"}
+
+
+def relations_md(doc: PolicyDocument) -> list[str]:
+    """效力关系: what the document repeals, amends, extends, interprets, and what does so to it."""
+    v = doc.validity
+    if v is None or not any(v.relations.get(k) for k, _ in RELATION_LISTS):
+        return []
+    lines = ["## 效力关系 { #relations .links }", ""]
+    for key, heading in RELATION_LISTS:
+        rels = v.relations.get(key, [])
+        if not rels:
+            continue
+        lines += [f"**{heading}**", ""]
+        for r in rels:
+            line = f"- {_relation_link(r)}"
+            if r.unconfirmed:
+                options = "、".join(f"[{esc(c)}]({c}.md)" for c in r.candidates)
+                line += " <small>未确认" + (f"：可能是 {options}" if options else "：两份文件互相声称废止或修改对方") + "</small>"
+            if r.compare:
+                line += f" · [修订前后对照](../compare/{r.compare}.md)"
+            lines += [line, f"    <small>“{esc(r.clause)}”</small>" if len(r.clause) < 300 else f"    <small>“{esc(r.clause[:300])}…”</small>"]
+        lines.append("")
+    return lines

@@ -10,7 +10,7 @@ from . import feed, search
 from .link import Corpus
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
-from .render import esc, esc_short
+from .render import esc, esc_short, status_badge
 
 POLICY_DIR = "policies"
 LATEST_ON_HOME = 10
@@ -28,7 +28,7 @@ def sort_key(d: PolicyDocument) -> tuple[str, str]:
 def doc_line(d: PolicyDocument, prefix: str) -> str:
     parts = [f"[{esc_short(d.title)}]({prefix}{d.slug}.md)"]
     meta = [x for x in (d.doc_number, doc_date(d), d.region) if x]
-    return "- " + parts[0] + (f" <small>{' · '.join(esc_short(m) for m in meta)}</small>" if meta else "")
+    return "- " + parts[0] + status_badge(d) + (f" <small>{' · '.join(esc_short(m) for m in meta)}</small>" if meta else "")
 
 
 def _page(title: str, intro: str, body: list[str]) -> str:
