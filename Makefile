@@ -6,10 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 1
+# Reference date of statuses (现行有效/已失效…): the date recorded in status-as-of, so the
+# committed docs/ are what `make docs` writes on any day; the deploy passes today (AS_OF=…).
+AS_OF  ?= $(shell cat status-as-of 2>/dev/null)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all venv docs site serve test clean browser-deps bench-search add check bench bench-large fuzz eval
+.PHONY: all venv docs site serve test clean browser-deps bench-search add check bench bench-large fuzz eval status-today
 
 all: site
 
@@ -22,7 +25,12 @@ venv: $(STAMP)
 
 ## docs: convert sources/ into docs/ (the generated Markdown is committed)
 docs: venv
-	$(BIN)/python -m converter build -j $(JOBS)
+	$(BIN)/python -m converter build -j $(JOBS) $(if $(AS_OF),--as-of $(AS_OF))
+
+## status-today: move the recorded reference date to today (China Standard Time) and rebuild docs/
+status-today: venv
+	TZ=Asia/Shanghai date +%F > status-as-of
+	$(MAKE) docs AS_OF=$$(cat status-as-of)
 
 ## add: one page into sources/ and docs/ rebuilt: `make add URL=…` fetches it, `make add FILE=…`
 ## copies a page saved by hand (give URL=… too to record its address); prints what was extracted

@@ -14,6 +14,10 @@ from .render import esc, esc_short, status_badge
 
 POLICY_DIR = "policies"
 LATEST_ON_HOME = 10
+# Validity pages (converter/statuspages.py writes them; named here for the home page's links).
+STATUS_PAGE = "browse/status.md"
+EXPIRING_PAGE = "browse/expiring.md"
+STATUS_FEED = "status-feed.xml"
 
 
 def doc_date(d: PolicyDocument) -> str:
@@ -135,5 +139,6 @@ def home(corpus: Corpus) -> str:
     lines += [doc_line(d, f"{POLICY_DIR}/") for d in sorted(docs, key=sort_key)[:LATEST_ON_HOME]]
     lines += ["", "## 浏览", ""]
     lines += [f"- [{title}]({path})" for path, title, *_ in BROWSE]
-    lines += [f"- [订阅最新文件（Atom）]({feed.FEED})", ""]
+    lines += [f"- [按时效浏览]({STATUS_PAGE})", f"- [90 天内到期的文件]({EXPIRING_PAGE})"]
+    lines += [f"- [订阅最新文件（Atom）]({feed.FEED})", f"- [订阅时效变化（Atom）]({STATUS_FEED})", ""]
     return "\n".join(lines)

@@ -11,12 +11,8 @@ from xml.sax.saxutils import escape, quoteattr
 from .link import Corpus
 from .model import PolicyDocument
 from .render import esc, esc_short
-from .site import POLICY_DIR, doc_line, sort_key
+from .site import EXPIRING_PAGE, POLICY_DIR, STATUS_FEED, STATUS_PAGE, doc_line, sort_key
 from .status import LABELS
-
-STATUS_PAGE = "browse/status.md"
-EXPIRING_PAGE = "browse/expiring.md"
-STATUS_FEED = "status-feed.xml"
 EXPIRING_DAYS = 90
 FEED_SIZE = 50
 ORDER = ("in_force", "not_yet_in_force", "expired", "repealed", "unknown")
