@@ -145,8 +145,9 @@ def _targets(text: str, sentence: tuple[int, int], m: re.Match[str], mode: str, 
         if not chosen:  # 《A》（…号）、《B》同时废止: the whole sentence before the words
             chosen = [s for s in found if start <= s.start and s.end <= m.start() + 1]
             chosen = [s for s in chosen if not any(b in text[start : s.start] for b in basis)]
-    elif mode == "list":
-        chosen = [s for s in found if s.start >= m.end()]
+    elif mode == "list":  # an inline list runs on past its ； to the paragraph's next 。
+        stop = text.find("。", m.end())
+        chosen = [s for s in found if m.end() <= s.start and (stop < 0 or s.start < stop)]
     else:
         chosen = [s for s in found if s.start >= m.end() - 1 and s.start < end]
         if mode == "first":
@@ -180,9 +181,15 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
             yield m.start(), m.end()
 
 
+_SUBJECT = re.compile(r"[《〈](?P<t>[^《〈》〉]{2,150})[》〉]\s*(?:[（(][^（()）]{0,60}[)）])?\s*(?:将|应|须)?\s*$")
+
+
 def _about_other(text: str, start: int, at: int, own: _Own) -> bool:
-    """A 施行 clause whose subject is another document (《X》自…起施行) is not the document's."""
-    return any(start <= s.start < at and not own.is_own(s) for s in citations.spans(text[: at]))
+    """A 施行 clause whose subject is another document (《X》自…起施行, 《X》（…号）有效期…) is not the document's."""
+    m = _SUBJECT.search(text, start, at)
+    if not m:
+        return False
+    return not own.is_own(citations.Span(m.start(), m.end(), citations.normalise_title(m["t"]), None))
 
 
 def _date_clauses(text: str, start: int, end: int, own: _Own, p: Patterns) -> list[Clause]:
