@@ -191,10 +191,10 @@ def page(old: PolicyDocument, new: PolicyDocument, kind: str) -> str:
     title = f"修订前后对照：{old.title}"
     lines = [
         f"# 修订前后对照 <small>{esc(old.title)}</small>", "",
-        f"修订前：[{esc(old.title)}](../policies/{old.slug}.md)（{esc(old.doc_number or '无文号')}）。"
-        f"修订后：{how}，依据 [{esc(new.title)}](../policies/{new.slug}.md)（{esc(new.doc_number or '无文号')}），它{verb}了前者。", "",
-        f"共 {len(rows)} 条：修改 {counts['changed']}，新增 {counts['added']}，删除 {counts['deleted']}，未改 {counts['same']}。"
-        "条文按编号对应，没有编号的按文字相似度对应；删去的文字标为<del>删除线</del>，新增的文字标为<ins>下划线</ins>。", "",
+        (f"修订前：[{esc(old.title)}](../policies/{old.slug}.md)（{esc(old.doc_number or '无文号')}）。"
+         f"修订后：{how}，依据 [{esc(new.title)}](../policies/{new.slug}.md)（{esc(new.doc_number or '无文号')}），它{verb}了前者。"), "",
+        (f"共 {len(rows)} 条：修改 {counts['changed']}，新增 {counts['added']}，删除 {counts['deleted']}，未改 {counts['same']}。"
+         "条文按编号对应，没有编号的按文字相似度对应；删去的文字标为<del>删除线</del>，新增的文字标为<ins>下划线</ins>。"), "",
         "| 条 | 修订前 | 修订后 | 变化 |", "| --- | --- | --- | --- |",
     ]
     lines += [r for _, r in rows]

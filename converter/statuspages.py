@@ -13,6 +13,7 @@ from .model import PolicyDocument
 from .render import esc, esc_short
 from .site import EXPIRING_PAGE, POLICY_DIR, STATUS_FEED, STATUS_PAGE, doc_line, sort_key
 from .status import LABELS
+
 EXPIRING_DAYS = 90
 FEED_SIZE = 50
 ORDER = ("in_force", "not_yet_in_force", "expired", "repealed", "unknown")
@@ -31,8 +32,8 @@ def status_page(corpus: Corpus) -> str:
     for d in corpus.docs:
         groups[d.validity.status if d.validity else "unknown"].append(d)
     lines = [
-        f"状态截至 {_as_of(corpus)}（北京时间）。状态依据文件自身写明的施行日期、有效期，以及本库其他文件废止、修改它的条文；"
-        "没有这些条文的文件列为“时效不详”，不按发文年份或“暂行”“试行”推测。", "",
+        (f"状态截至 {_as_of(corpus)}（北京时间）。状态依据文件自身写明的施行日期、有效期，以及本库其他文件废止、修改它的条文；"
+         "没有这些条文的文件列为“时效不详”，不按发文年份或“暂行”“试行”推测。"), "",
         "　".join(f"[{LABELS[s]}（{len(groups[s])}）](#{s.replace('_', '-')})" for s in ORDER), "",
     ]
     for s in ORDER:

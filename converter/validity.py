@@ -9,10 +9,10 @@ documents (title and/or 文号); resolving them to pages is the link step's work
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
