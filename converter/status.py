@@ -125,29 +125,46 @@ def dates_of(d: PolicyDocument, event_dates: dict[str, tuple[str, ...]]) -> tupl
     return effective, expiry, eff_clause, exp_clause
 
 
-def _stub_for(corpus: Corpus, slug: str, c: Citation, kind: str) -> str:
-    """The 待收录 stub of a relation target not in the library (made when no citation made it)."""
-    from .link import Missing, stub_id
+class _Stubs:
+    """The 待收录 stub a relation target not in the library belongs to: the stub its citation
+    made (by 文号, else by a title it was cited under), else a new one. Lookups are dicts built
+    once, so the step stays linear in the number of targets."""
 
-    for m in corpus.missing.values():
-        if (c.doc_number and m.doc_number and number_key(m.doc_number) == number_key(c.doc_number)) or (
-            not c.doc_number and c.title and title_key(c.title) in {title_key(t) for t in m.titles}
-        ):
-            break
-    else:
-        sid = stub_id(c.doc_number, c.title)
-        m = corpus.missing.get(sid) or Missing(sid, c.title, c.doc_number, [], [c.title] if c.title else [])
-        corpus.missing[sid] = m
-    if slug not in m.cited_by:
-        m.cited_by = sorted([*m.cited_by, slug])
-    if (kind, slug) not in m.relations:
-        m.relations.append((kind, slug))
-    return m.id
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.by_number: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        for m in corpus.missing.values():
+            self._index(m)
+
+    def _index(self, m) -> None:
+        if m.doc_number:
+            self.by_number.setdefault(number_key(m.doc_number), m.id)
+        for t in m.titles:
+            self.by_title.setdefault(title_key(t), m.id)
+
+    def stub(self, slug: str, c: Citation, kind: str) -> str:
+        from .link import Missing, stub_id
+
+        sid = self.by_number.get(number_key(c.doc_number)) if c.doc_number else self.by_title.get(title_key(c.title))
+        if sid is None:
+            sid = stub_id(c.doc_number, c.title)
+            if sid not in self.corpus.missing:
+                self.corpus.missing[sid] = Missing(sid, c.title, c.doc_number, [], [c.title] if c.title else [])
+                self._index(self.corpus.missing[sid])
+        m = self.corpus.missing[sid]
+        if slug not in m.cited_by:
+            m.cited_by = sorted([*m.cited_by, slug])
+        if (kind, slug) not in m.relations:
+            m.relations.append((kind, slug))
+        return sid
 
 
 def _read_relations(corpus: Corpus, index: _Index) -> list[Relation]:
     """Every relation clause's targets, resolved; ambiguous ones reported."""
     out: list[Relation] = []
+    seen: set[tuple[str, str, str | None, str | None]] = set()
+    stubs = _Stubs(corpus)
     for d in corpus.docs:
         for c in d.clauses:
             if c.kind not in INVERSE:
@@ -164,8 +181,10 @@ def _read_relations(corpus: Corpus, index: _Index) -> list[Relation]:
                         f"({', '.join(found)}); shown as unconfirmed"
                     )
                 else:
-                    r.stub = _stub_for(corpus, d.slug, t, c.kind)
-                if not any((o.kind, o.target, o.stub) == (r.kind, r.target, r.stub) and o.by == r.by and (r.target or r.stub) for o in out):
+                    r.stub = stubs.stub(d.slug, t, c.kind)
+                key = (r.kind, r.by, r.target, r.stub)
+                if not (r.target or r.stub) or key not in seen:  # one document named twice by one text
+                    seen.add(key)
                     out.append(r)
     return out
 
@@ -181,11 +200,21 @@ def _mutual(corpus: Corpus, relations: list[Relation]) -> None:
                 corpus.warnings.append(f"{files[0]} and {files[1]} each say it {r.kind} the other; shown as unconfirmed")
 
 
+def _by_document(relations: list[Relation]) -> dict[str, list[Relation]]:
+    """slug -> the relations it states or is the target of, in the order they were read."""
+    out: dict[str, list[Relation]] = {}
+    for r in relations:
+        out.setdefault(r.by, []).append(r)
+        if r.target:
+            out.setdefault(r.target, []).append(r)
+    return out
+
+
 def _lists(doc: PolicyDocument, relations: list[Relation], by_slug: dict[str, PolicyDocument]) -> dict[str, list[Relation]]:
     """The document's relation lists, both directions; a document in the library is named by its
     own title and 文号, one cited from outside by what the citing text says."""
     out: dict[str, list[Relation]] = {}
-    for r in relations:
+    for r in relations:  # the relations stated by the document or naming it (see _by_document)
         if r.by == doc.slug:
             seen = Relation(r.kind, r.title, r.doc_number, r.clause, r.by, r.target, r.stub, r.candidates, r.unconfirmed, r.compare)
         elif r.target == doc.slug:
@@ -266,6 +295,7 @@ def apply(corpus: Corpus, index: _Index, as_of: str | None = None) -> None:
     event_dates = patterns().event_dates
     own = {d.slug: dates_of(d, event_dates) for d in corpus.docs}
     in_effect = {d.slug: _in_effect(d, own[d.slug][0]) for d in corpus.docs}
+    touching = _by_document(relations)
     for d in corpus.docs:
-        d.validity = decide(d, _lists(d, relations, corpus.by_slug), as_of, in_effect, own[d.slug])
+        d.validity = decide(d, _lists(d, touching.get(d.slug, []), corpus.by_slug), as_of, in_effect, own[d.slug])
     corpus.missing = dict(sorted(corpus.missing.items()))

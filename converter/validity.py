@@ -58,6 +58,7 @@ class Patterns:
     list_item: re.Pattern[str]
     interpretation_types: frozenset[str]
     edits: dict[str, re.Pattern[str]]
+    triggers: re.Pattern[str]
 
 
 def _compile(text: object, where: str) -> re.Pattern[str]:
@@ -98,6 +99,7 @@ def parse_patterns(data: dict, path: Path = DATA) -> Patterns:
         list_item=_compile(data.get("list_item", "^$"), "list_item"),
         interpretation_types=frozenset(data.get("interpretation_types") or ()),
         edits={k: _compile(v, f"edits.{k}") for k, v in (data.get("edits") or {}).items()},
+        triggers=re.compile("|".join(re.escape(str(t)) for t in data.get("triggers") or ()) or "(?!)"),
     )
 
 
@@ -325,7 +327,11 @@ def extract(
     texts = block_texts(blocks)
     found: list[Clause] = []
     for i, text in enumerate(texts):
+        if not p.triggers.search(text):
+            continue
         for start, end in _sentences(text):
+            if not p.triggers.search(text, start, end):
+                continue
             found += _date_clauses(text, start, end, own, p)
             found += _relation_clauses(texts, i, start, end, own, p, False)
     found += _relation_clauses([title], 0, 0, len(title), own, p, True)

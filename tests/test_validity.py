@@ -129,6 +129,10 @@ def test_every_pattern_of_the_table_is_exercised_by_a_line_above():
               "relations": tuple(r.pattern for r in p.relations), "edits": tuple(p.edits.values())}
     unused = [f"{g}: {rx.pattern[:60]}" for g, rxs in groups.items() for rx in rxs if not any(rx.search(t) for t in texts)]
     assert not unused
+    # Each line a pattern matches has a trigger word, or the pattern would never be tried.
+    untriggered = [t for g in ("effective", "expiry", "period", "extension", "relations") for rx in groups[g]
+                   for t in texts if rx.search(t) and not p.triggers.search(t)]
+    assert not untriggered
 
 
 def test_a_list_clause_takes_the_numbered_lines_that_follow():
