@@ -486,7 +486,9 @@ def status_md(doc: PolicyDocument) -> list[str]:
         facts.append(f'<span class="status-note">{esc(v.note)}</span>')
     facts += [f"施行日期：{v.effective_date or '—'}", f"有效期至：{v.expiry_date or '—'}", f"状态截至：{v.as_of}"]
     lines = ['<div class="policy-status" markdown>', "", " · ".join(facts), ""]
-    if v.evidence:
+    if v.evidence and v.status == "unknown":
+        lines += [f"本文写明“{esc(v.evidence)}”，但本库没有它的成文或发布日期：时效不详。", "{: .status-evidence }", ""]
+    elif v.evidence:
         where = f"（见[{esc(_title_of(v, v.evidence_from))}]({v.evidence_from}.md)）" if v.evidence_from else ""
         lines += [f"依据：“{esc(v.evidence)}”{where}", "{: .status-evidence }", ""]
     elif v.status == "unknown":

@@ -113,7 +113,7 @@ def dates_of(d: PolicyDocument, event_dates: dict[str, tuple[str, ...]]) -> tupl
         if c.kind == "effective" and effective is None:
             fields = event_dates.get(c.event or "", ())
             effective = c.date or next((getattr(d, f) for f in fields if getattr(d, f)), None)
-            eff_clause = c if effective else eff_clause
+            eff_clause = c  # quoted even when the act's date is unknown (自印发之日起, no date found)
     for c in d.clauses:
         if c.kind == "expiry" and c.date:
             expiry, exp_clause = c.date, c
@@ -275,6 +275,8 @@ def decide(d: PolicyDocument, rels: dict[str, list[Relation]], as_of: str, in_ef
         v.status, v.evidence, v.evidence_from = "in_force", quote, None if eff_clause else exp_by
     elif amended:  # amended, so in force when amended; it says so itself or the decision does
         v.status, v.evidence, v.evidence_from = "in_force", amended[0].clause, None if amended[0].by == d.slug else amended[0].target
+    elif eff_clause:  # 自印发之日起施行 with no date to count from: quoted, status unknown
+        v.evidence = eff_clause.quote
     return v
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from .link import Corpus
 from .model import PolicyDocument
 from .places import LEVEL_NAMES
-from .render import esc_short
+from .render import esc_short, status_badge
 
 POLICY_DIR = "policies"  # same folder as site.POLICY_DIR; not imported to keep site.py free to import us
 TIMELINE_PAGE = "timeline.md"
@@ -74,7 +74,7 @@ def chain_section(doc: PolicyDocument, corpus: Corpus) -> list[str]:
         "| --- | --- | --- | --- | --- |",
     ]
     for d, k in members:
-        name = f"**{esc_short(d.title)}**" if k == 0 else f"[{esc_short(d.title)}]({d.slug}.md)"
+        name = (f"**{esc_short(d.title)}**" if k == 0 else f"[{esc_short(d.title)}]({d.slug}.md)") + status_badge(d)
         lines.append(f"| {esc_short(d.date or '日期不详')} | {_level(d)} | {esc_short(d.region or '—')} | {name} | {relation(k)} |")
     return lines + [""]
 
@@ -107,7 +107,7 @@ def timeline_page(corpus: Corpus) -> str:
                 lines += [f"### {year} 年 {int(month)} 月", ""]
             lines += header
             for d in sorted(groups[year][month], key=_chrono):
-                link = f"[{esc_short(d.title)}]({POLICY_DIR}/{d.slug}.md)"
+                link = f"[{esc_short(d.title)}]({POLICY_DIR}/{d.slug}.md){status_badge(d)}"
                 lines.append(f"| {esc_short(d.date or '—')} | {_level(d)} | {esc_short(d.region or '—')} | {link} |")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

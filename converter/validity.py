@@ -32,6 +32,7 @@ _DATE = (
 _NUM = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
 _TITLE = r"[《〈][^《〈》〉]{2,150}[》〉]"
 _SENTENCE = re.compile(r"[^。；;！!\n]+[。；;！!]?")
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 _BRACKET_AFTER = re.compile(r"\s*[（(]([^（()）]{2,60})[)）]")
 
 
@@ -55,6 +56,7 @@ class Patterns:
     extension: tuple[re.Pattern[str], ...]
     relations: tuple[RelationPattern, ...]
     basis: tuple[str, ...]
+    partial: tuple[str, ...]
     list_item: re.Pattern[str]
     interpretation_types: frozenset[str]
     edits: dict[str, re.Pattern[str]]
@@ -96,6 +98,7 @@ def parse_patterns(data: dict, path: Path = DATA) -> Patterns:
         extension=many("extension"),
         relations=tuple(relations),
         basis=tuple(data.get("basis") or ()),
+        partial=tuple(data.get("partial") or ()),
         list_item=_compile(data.get("list_item", "^$"), "list_item"),
         interpretation_types=frozenset(data.get("interpretation_types") or ()),
         edits={k: _compile(v, f"edits.{k}") for k, v in (data.get("edits") or {}).items()},
@@ -136,17 +139,19 @@ def _citation(text: str, s: citations.Span) -> Citation:
     return Citation(s.title, number)
 
 
-def _targets(text: str, sentence: tuple[int, int], m: re.Match[str], mode: str, own: _Own, basis: tuple[str, ...]) -> list[Citation]:
+def _targets(text: str, sentence: tuple[int, int], m: re.Match[str], mode: str, own: _Own, p: Patterns) -> list[Citation]:
     start, end = sentence
     found = [s for s in citations.spans(text) if not own.is_own(s)]
     if mode == "before":
         # Only what stands in the clause (after the last comma before the match), not the basis.
         lo = max(start, text.rfind("，", start, m.start() - 1) + 1)
         chosen = [s for s in found if lo <= s.start and s.end <= m.start() + 1]
-        chosen = [s for s in chosen if not any(text[max(start, s.start - 6) : s.start].endswith(b) for b in basis)]
+        chosen = [s for s in chosen if not any(text[max(start, s.start - 6) : s.start].endswith(b) for b in p.basis)]
         if not chosen:  # 《A》（…号）、《B》同时废止: the whole sentence before the words
             chosen = [s for s in found if start <= s.start and s.end <= m.start() + 1]
-            chosen = [s for s in chosen if not any(b in text[start : s.start] for b in basis)]
+            chosen = [s for s in chosen if not any(b in text[start : s.start] for b in p.basis)]
+        # 《X》中与本办法不一致的，不再执行: only part of X is meant.
+        chosen = [s for s in chosen if not any(w in _BRACKETED.sub("", text[s.end : m.start()]) for w in p.partial)]
     elif mode == "list":  # an inline list runs on past its ； to the paragraph's next 。
         stop = text.find("。", m.end())
         chosen = [s for s in found if m.end() <= s.start and (stop < 0 or s.start < stop)]
@@ -232,7 +237,7 @@ def _relation_clauses(texts: list[str], i: int, start: int, end: int, own: _Own,
         targets: list[Citation] = []
         # A history line names each amending decision in turn: every match counts for `first`.
         for m in rp.pattern.finditer(text, start, end):
-            targets += _targets(text, (start, end), m, mode, own, p.basis)
+            targets += _targets(text, (start, end), m, mode, own, p)
             if rp.targets == "list" and not is_title:
                 targets += _list_targets(texts, i, own, p)
             if mode != "first":

@@ -108,6 +108,10 @@ LINES = [
     ("issue 17", "某某办法", "根据《中华人民共和国预算法》，决定对以下文件予以废止：《江西省旧管理办法》（赣府发〔2010〕3号）。",
      [("repeals", None, None, None, [("江西省旧管理办法", "赣府发〔2010〕3号")])]),
     ("issue 17", "某某决定", "省政府决定，以下规范性文件不再执行。", []),  # no document named: no relation
+    ("issue 17", "某某办法", "《江西省旧管理办法》（赣府发〔2010〕3号）中与本办法不一致的，不再执行。", []),  # only part of it
+    ("issue 17", "某某办法", "《江西省旧管理办法》第五条同时废止。", []),
+    ("issue 17", "某某办法", "《江西省旧管理办法》（2007年9月13日江西省人民政府令第161号公布）同时废止。",
+     [("repeals", None, None, None, [("江西省旧管理办法", "江西省人民政府令第161号")])]),
     ("issue 17", "某某决定", "决定废止下列文件：1.《甲省某某办法》（甲发〔2010〕1号）；2.《甲省某某规定》。根据《中华人民共和国立法法》做好衔接。",
      [("repeals", None, None, None, [("甲省某某办法", "甲发〔2010〕1号"), ("甲省某某规定", None)])]),
 ]
@@ -291,6 +295,14 @@ def test_status_is_never_guessed_from_age_or_an_interim_title():
     assert (v.status, v.evidence) == ("unknown", None)
     # The 试点 notice before the decision that repealed it: no clause of its own, so unknown.
     assert fixtures("2021-01-01").by_slug["shidian_2019_7"].validity.status == "unknown"
+
+
+def test_a_clause_whose_date_is_unknown_is_quoted_but_gives_no_status():
+    d = doc("n", "某某通知")
+    d.clauses = [Clause("effective", "本通知自印发之日起施行。", event="印发")]
+    v = link([d], AS_OF).by_slug["n"].validity
+    assert (v.status, v.effective_date, v.evidence) == ("unknown", None, "本通知自印发之日起施行。")
+    assert "本文写明“本通知自印发之日起施行。”，但本库没有它的成文或发布日期" in pipeline.pages(link([d], AS_OF))["policies/n.md"]
 
 
 def test_a_target_matching_several_documents_is_reported_and_unconfirmed():
