@@ -153,6 +153,10 @@ class _Stubs:
                 self.corpus.missing[sid] = Missing(sid, c.title, c.doc_number, [], [c.title] if c.title else [])
                 self._index(self.corpus.missing[sid])
         m = self.corpus.missing[sid]
+        if c.title and c.title not in m.titles:  # a stub cited by bare 文号 learns its title
+            m.titles.append(c.title)
+            m.title = m.title or c.title
+            self.by_title.setdefault(title_key(c.title), sid)
         if slug not in m.cited_by:
             m.cited_by = sorted([*m.cited_by, slug])
         if (kind, slug) not in m.relations:

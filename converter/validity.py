@@ -169,16 +169,16 @@ def _targets(text: str, sentence: tuple[int, int], m: re.Match[str], mode: str, 
     return out
 
 
-def _list_targets(texts: list[str], i: int, own: _Own, p: Patterns) -> list[Citation]:
-    """Targets on the numbered lines after line ``i`` (a 废止 or 修改 list)."""
-    out: list[Citation] = []
+def _list_targets(texts: list[str], i: int, own: _Own, p: Patterns) -> list[tuple[Citation, str]]:
+    """Targets on the numbered lines after line ``i`` (a 废止 or 修改 list), each with its line."""
+    out: list[tuple[Citation, str]] = []
     for text in texts[i + 1 :]:
         if not p.list_item.search(text):
             break
         spans = [s for s in citations.spans(text) if not own.is_own(s)]
         if not spans:
             break
-        out.append(_citation(text, spans[0]))
+        out.append((_citation(text, spans[0]), text.strip()))
     return out
 
 
@@ -235,15 +235,20 @@ def _relation_clauses(texts: list[str], i: int, start: int, end: int, own: _Own,
             continue
         mode = "after" if rp.targets == "title" else rp.targets
         targets: list[Citation] = []
+        lines: list[tuple[Citation, str]] = []
         # A history line names each amending decision in turn: every match counts for `first`.
         for m in rp.pattern.finditer(text, start, end):
             targets += _targets(text, (start, end), m, mode, own, p)
             if rp.targets == "list" and not is_title:
-                targets += _list_targets(texts, i, own, p)
+                lines = _list_targets(texts, i, own, p)
             if mode != "first":
                 break
+        quote = text[start:end].strip()
         if targets:
-            out.append(Clause(rp.kind, text[start:end].strip(), targets=targets))
+            out.append(Clause(rp.kind, quote, targets=targets))
+        # Each listed document's evidence is the sentence and its own line of the list.
+        out += [Clause(rp.kind, f"{quote}……{line}", targets=[t]) for t, line in lines]
+        if targets or lines:
             done.add(rp.kind)
     return out
 

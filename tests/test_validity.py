@@ -144,9 +144,13 @@ def test_a_list_clause_takes_the_numbered_lines_that_follow():
              "2.《A省乙暂行规定》（赣府厅发〔2012〕9号）", "3.《A省丙补贴资金管理办法》", "本决定自印发之日起施行。"]
     found = validity.extract("关于废止部分规范性文件的决定", [Block("para", t) for t in texts])
     assert summary(found) == [
-        ("repeals", None, None, None, [("A省甲管理办法", "赣府厅字〔2019〕7号"), ("A省乙暂行规定", "赣府厅发〔2012〕9号"), ("A省丙补贴资金管理办法", None)]),
+        ("repeals", None, None, None, [("A省甲管理办法", "赣府厅字〔2019〕7号")]),
+        ("repeals", None, None, None, [("A省乙暂行规定", "赣府厅发〔2012〕9号")]),
+        ("repeals", None, None, None, [("A省丙补贴资金管理办法", None)]),
         ("effective", None, "印发", None, []),
     ]
+    # Each listed document's evidence is the sentence and its own line.
+    assert found[1].quote == "经清理，省政府办公厅决定对以下3件规范性文件予以废止：……2.《A省乙暂行规定》（赣府厅发〔2012〕9号）"
 
 
 def test_the_title_of_a_decision_names_its_target_and_the_body_adds_its_number():
@@ -255,6 +259,9 @@ def test_a_repeal_decision_links_present_documents_and_names_the_rest_for_the_pe
     stub = pages[f"cited/{rels[1].stub}.md"]
     assert "本库文件的效力说明" in stub and "废止了这份文件" in stub
     assert "废止本文的文件" in pages["policies/shidian_2019_7.md"]
+    assert c.by_slug["shidian_2019_7"].validity.evidence == (
+        "经清理，省政府办公厅决定对以下3件规范性文件予以废止：……"
+        "1.《江西省人民政府办公厅关于开展外贸综合服务企业试点工作的通知》（赣府厅字〔2019〕7号）")
 
 
 def test_a_notice_expires_the_day_after_its_last_day():
@@ -472,6 +479,8 @@ def test_reference_corpus_statuses_rest_on_their_clauses():
         ("国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定", [("amended_by", "govcn_content_5351177")])]
     repealed = by_file["jxgov_art_4975_1566791"].validity.relations["repeals"]
     assert [(r.title, r.doc_number, bool(r.stub)) for r in repealed] == [("江西省著名商标认定和保护办法", "江西省人民政府令第161号", True)]
+    # Its stub was made by the bare 令 number in the text; the repeal clause gives it its title.
+    assert c.missing[repealed[0].stub].title == "江西省著名商标认定和保护办法"
     # Every other page has no clause of its kind: unknown, whatever its age or title.
     clauses_found = {"govcn_content_5341736", "govcn_content_5351177", "jxgov_art_4975_1566791", "jxgov_art_14236_1505204"}
     assert {k for k, (st, _) in s.items() if st != "unknown"} <= clauses_found
