@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 
 from . import hanzi, html, numbering, sanitize
+from .messages import Note, note
 from .model import CleaningRecord, CleanText, Para, RawSource, SourceError
 from .tables import compiled, load
 
@@ -32,14 +34,14 @@ class LineRule:
 @cache
 def line_rules() -> tuple[LineRule, ...]:
     return tuple(
-        LineRule(r["step"], r["reason"], re.compile(r["pattern"]), r.get("max_len", 80))
+        LineRule(r["step"], note(r["reason"]), re.compile(r["pattern"]), r.get("max_len", 80))
         for r in load("noise")["line_rules"]
     )
 
 
 @cache
 def meta_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((r["reason"], re.compile(r["pattern"])) for r in load("noise")["meta_rules"])
+    return tuple((note(r["reason"]), re.compile(r["pattern"])) for r in load("noise")["meta_rules"])
 
 
 @cache
@@ -260,7 +262,7 @@ def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> html.HtmlPa
     depth = sanitize.nesting_depth(text)
     if depth <= sanitize.MAX_NESTING:
         raise problem
-    warnings.append(f"elements nested {depth} deep (the HTML parser stops at 255): flattened below {sanitize.MAX_NESTING}")
+    warnings.append(Note("warn.nesting", depth=depth, limit=sanitize.MAX_NESTING))
     try:
         return html.extract(sanitize.flatten_nesting(text), raw.meta.url)
     except html.NoBody as exc:
@@ -280,7 +282,7 @@ def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: 
     record.change("control_chars", n)
     if "\ufffd" in text and "\ufffd" not in raw.data.decode("utf-8", "ignore"):
         bad = text.count("\ufffd")
-        warnings.append(f"{bad} character(s) could not be decoded as {raw.encoding} and are shown as \ufffd")
+        warnings.append(Note("warn.undecodable", n=bad, encoding=raw.encoding))
     if html.is_html(text):
         parsed = _extract_html(text, raw, warnings)
         for step, reason, removed in parsed.removed:
@@ -291,7 +293,7 @@ def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: 
         for key, value in sorted(meta.items()):
             # Hacked pages stuff <title> and <meta> with spam: it must not become a title or origin.
             if isinstance(value, str) and is_spam(value):
-                record.remove("spam", f"spam in page metadata ({key})", value)
+                record.remove("spam", Note("spam.page_meta", key=key), value)
                 meta[key] = None
         page.update({k: v for k, v in meta.items() if v})
         return parsed.paras
@@ -451,6 +453,26 @@ def _drop_duplicates(paras: list[Para], record: CleaningRecord) -> list[Para]:
     return out
 
 
+_PROBE = re.compile(r"[^\s<>&]{2,24}")
+
+
+def locate_removals(source: str, record: CleaningRecord) -> None:
+    """Give each removal the source line its text starts on, so the site can say where a
+    removed line was without repeating it. The probe is the text's first run of characters
+    that markup cannot have split (up to 24); a text not found keeps line None."""
+    for r in record.removed:
+        if r.line is not None:
+            continue
+        at = -1
+        for m in islice(_PROBE.finditer(r.text), 4):  # a run rewritten by cleaning: try the next
+            at = source.find(m.group())
+            if at >= 0:
+                break
+        if at < 0:
+            continue
+        r.line = source.count("\n", 0, at) + 1
+
+
 def clean(raw: RawSource) -> CleanText:
     record = CleaningRecord()
     page: dict = {}
@@ -471,7 +493,7 @@ def clean(raw: RawSource) -> CleanText:
             continue
         reason = _harvest(p.text, page) if not is_spam(p.text) else None
         if reason:
-            record.remove("metadata", f"moved to metadata: {reason}", p.text)
+            record.remove("metadata", reason, p.text)
             removed_at.add(i)
             continue
         verdict = _classify(p.text)
@@ -483,4 +505,5 @@ def clean(raw: RawSource) -> CleanText:
     paras = _drop_duplicates(paras, record)
     if not any(p.kind != "text" or _HAN.search(p.text) for p in paras):
         raise SourceError(raw.rel, "no text left after cleaning (the page is only furniture or spam)")
+    locate_removals(raw.text, record)
     return CleanText(source=raw, paras=paras, page=page, record=record, warnings=warnings)

@@ -129,7 +129,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     from . import check
 
     root = Path(args.root)
+    if args.removed:
+        return print_removed(Path(args.removed), root)
     return check.main(root, _under(root, args.sources), _under(root, args.docs), args.jobs, args.strict)
+
+
+def print_removed(path: Path, root: Path, out=None) -> int:
+    """Every line the cleaner removed from one source, with its step, rule and source line: the
+    text the site does not publish (spam, hidden link farms) included, for reviewers."""
+    out = out or sys.stdout
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 2
+    docs, problems = pipeline.convert_source(path, root)
+    for p in problems:
+        print(f"error: {p.file}: {p.reason}", file=sys.stderr)
+    n = 0
+    for d in docs:
+        for r in d.record.removed:
+            line = f"line {r.line}" if r.line is not None else "line ?"
+            print(f"{line}\t{r.step}\t{r.reason.code}: {r.reason.en}\t{r.text}", file=out)
+            n += 1
+    print(f"{n} removed from {path} ({len(docs)} documents)", file=out)
+    return 1 if problems else 0
 
 
 def _under(root: Path, path: str | None) -> Path | None:
@@ -184,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("check", help="validate sources/, sidecars and docs/ for a pull request; exit 1 on any error")
     p.add_argument("--strict", action="store_true", help="count warnings (missing 文号/发文机关/date) as errors")
+    p.add_argument("--removed", metavar="FILE", help="print every line removed from one source, with its rule and line")
     p.add_argument("--root", default=str(ROOT), help="project folder (default: this project)")
     p.add_argument("--sources", help="sources folder, relative to --root (default sources)")
     p.add_argument("--docs", help="docs folder, relative to --root (default docs)")

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from . import citations, dates, docnumber, doctypes, places, structure, validity
+from .messages import Note
 from .model import DocumentText, PolicyDocument, SourceError
 
 # Fields a sidecar's `overrides:` may set.
@@ -51,8 +52,8 @@ def _conflict(field: str, present: list[tuple[str, Any]], warnings: list[str]) -
     values = {str(v): o for o, v in reversed(present)}
     if len(values) > 1:
         kept_origin, kept = present[0]
-        others = "; ".join(f"{o}: {v}" for o, v in present[1:] if str(v) != str(kept))
-        warnings.append(f"{field}: kept {kept} ({kept_origin}); also found {others}")
+        others = [(o, v) for o, v in present[1:] if str(v) != str(kept)]
+        warnings.append(Note("warn.conflict", field=field, kept=kept, origin=kept_origin, others=others))
 
 
 def extract(doc: DocumentText) -> PolicyDocument:
@@ -77,7 +78,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
     if not title:
         raise SourceError(src.rel, f"document {doc.index + 1}: no title found (add `overrides: {{title: …}}` to the sidecar)")
     if doc.title_origin == "lead" and "title" not in overrides:
-        warnings.append("title taken from the lead sentence (the page has no title line)")
+        warnings.append(Note("warn.title_from_lead"))
 
     doc_number, _, present = _first(
         ("override", overrides.get("doc_number") and docnumber.normalise(str(overrides["doc_number"]))),
@@ -121,7 +122,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
     region = overrides.get("region") or place.region
     level = overrides.get("level") or place.level
     if level not in LEVEL_VALUES:
-        warnings.append(f"level: '{level}' is not one of national, provincial, municipal, county")
+        warnings.append(Note("warn.bad_level", value=level))
 
     # A page whose title had to be taken from its lead sentence is a news item.
     doc_type = overrides.get("doc_type") or ("新闻" if doc.title_origin == "lead" else doctypes.classify(title))
@@ -138,10 +139,10 @@ def extract(doc: DocumentText) -> PolicyDocument:
 
     for missing, value in (("doc_number", doc_number), ("issuers", issuers), ("written_date", written), ("publish_date", published)):
         if not value and doc_type not in ("新闻", "解读"):
-            warnings.append(f"{missing}: not found")
+            warnings.append(Note("warn.missing", field=missing))
     unknown = sorted(set(src.meta.overrides) - OVERRIDABLE)
     if unknown:
-        warnings.append(f"sidecar overrides not understood: {', '.join(unknown)}")
+        warnings.append(Note("warn.unknown_overrides", keys=", ".join(unknown)))
 
     source: dict[str, Any] = {
         "file": src.rel,

@@ -25,6 +25,7 @@ from lxml import etree
 
 from . import clean as _clean  # a cycle (clean imports this module): used only at call time
 from . import htmltable, pagemeta, sanitize
+from .messages import Note
 from .model import Para
 from .pagemeta import is_label_line
 
@@ -160,7 +161,7 @@ def _drop_invisible(root: etree._Element, removed: list[tuple[str, str, str]]) -
         if tag and tag not in {"script", "style", "head", "title"}:
             hidden_text = _squash(el.text_content()).strip()
             if hidden_text:
-                reason = f"<{tag}> element" if tag in DROP_TAGS else "hidden element"
+                reason = Note("hidden.tag", tag=tag) if tag in DROP_TAGS else Note("hidden.element")
                 removed.append(("hidden", reason, hidden_text[:2000]))
         _remove_keep_tail(el)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .messages import note
+
 
 class SourceError(Exception):
     """A source that cannot be turned into documents. Carries the file and the reason."""
@@ -52,8 +54,9 @@ class Removal:
     """One line (or element) the cleaner removed, with the rule that removed it."""
 
     step: str
-    reason: str
+    reason: str  # a messages.Note: its code gives the Chinese text, its str value the English
     text: str
+    line: int | None = None  # line of the source where the text was (None: not found there)
 
 
 @dataclass
@@ -63,8 +66,8 @@ class CleaningRecord:
     removed: list[Removal] = field(default_factory=list)
     changed: dict[str, int] = field(default_factory=dict)  # step -> number of in-place edits
 
-    def remove(self, step: str, reason: str, text: str) -> None:
-        self.removed.append(Removal(step, reason, text))
+    def remove(self, step: str, reason: str, text: str, line: int | None = None) -> None:
+        self.removed.append(Removal(step, note(reason), text, line))
 
     def change(self, step: str, count: int = 1) -> None:
         if count:

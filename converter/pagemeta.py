@@ -16,6 +16,7 @@ import re
 from lxml import etree
 
 from . import dates, docnumber
+from .messages import Note
 
 META_NAMES = {
     "articletitle": "title",
@@ -170,7 +171,7 @@ def collect(tags: dict[str, str], info: dict[str, str]) -> dict:
         out[field] = value
         for o, v in present[1:]:
             if str(v) != str(value):
-                warnings.append(f"{field}: kept {value} ({origin}); also found {v} ({o})")
+                warnings.append(Note("warn.conflict", field=field, kept=value, origin=origin, others=[(o, v)]))
                 break
 
     html_title = title_from_html_title(tags.get("html_title"), tags.get("site_name"), tags.get("column"))

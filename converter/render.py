@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
-from . import htmltable
+from . import htmltable, messages
 from .citations import normalise_title
-from .model import Block, Cell, PolicyDocument
+from .model import Block, Cell, PolicyDocument, Removal
 from .places import LEVEL_NAMES
 
 # Characters that carry meaning in Markdown, its extensions or HTML, as numeric
@@ -231,7 +231,7 @@ def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> st
         "source": doc.source,
         "cites": [c.as_dict() for c in doc.cites],
         "cleaning": doc.record.counts(),
-        "warnings": doc.warnings,
+        "warnings": [messages.zh(w) for w in doc.warnings],
     }
     data.update(validity_meta(doc))
     data.update(doc.extra)
@@ -319,56 +319,56 @@ def _cell_md(text: str) -> str:
     return "<br>".join(esc(line) for line in text.split("\n"))
 
 
-# Cleaning steps as a reader names them, for the 清洗统计 line; unknown steps show their key.
-STEP_NAMES = {
-    "spam": "垃圾链接", "navigation": "导航", "furniture": "页面框架", "widget": "页面控件",
-    "damaged": "损坏字符行", "duplicate": "重复正文", "metadata": "元数据行", "pinyin": "拼音",
-    "traditional": "繁体转简体", "punctuation": "标点", "ocr": "识别错误", "reflow": "断行合并",
-    "control_chars": "控制字符", "meta_markup": "元数据标记", "title_label": "标题标签", "title_split": "标题拆分",
-    "footer": "页脚", "markup": "残留标记", "repost": "转载说明",
-}
-
-
 @lru_cache(maxsize=1 << 10)  # a few dozen keys, on every page
 def _count_label(key: str) -> str:
     action, _, step = key.partition("_")
     verb = {"removed": "删除", "changed": "修改"}.get(action)
-    return f"{verb}{STEP_NAMES[step]}" if verb and step in STEP_NAMES else key
+    name = messages.step_name(step)
+    return f"{verb}{name}" if verb and name != step else key
 
 
-FIELD_NAMES = {
-    "title": "标题", "doc_number": "发文字号", "issuers": "发文机关", "written_date": "成文日期",
-    "publish_date": "发布日期", "level": "层级", "region": "地区", "doc_type": "类型",
-}
-# The converter's warnings (English, for contributors and the build log) as the record box says
-# them to readers; a warning without a form here is shown as it is.
-NOTE_FORMS = tuple((re.compile(p), zh) for p, zh in (
-    (r"^(?P<field>\w+): not found$", "未找到{field}"),
-    (r"^(?P<field>\w+): kept (?P<kept>.*) \((?P<origin>[^()]*)\); also found (?P<other>.*)$", "{field}：采用“{kept}”（{origin}），另见 {other}"),
-    (r"^title taken from the lead sentence", "页面没有标题行，标题取自导语首句"),
-    (r"^page-level cleaning is recorded with the first document on this page: (?P<title>.*)$",
-     "本页有多份文件，整页清理删除的内容记录在本页第一份文件《{title}》的来源与处理记录中"),
-    (r"^elements nested (?P<depth>\d+) deep", "页面元素嵌套 {depth} 层，超过解析器的上限，已展平"),
-    (r"^(?P<n>\d+) character\(s\) could not be decoded as (?P<enc>\S+)", "{n} 个字符无法按 {enc} 解码，显示为 \ufffd"),
-    (r"^level: '(?P<value>.*)' is not one of", "层级“{value}”不是 national、provincial、municipal、county 之一"),
-    (r"^sidecar overrides not understood: (?P<keys>.*)$", "附注文件中无法识别的字段：{keys}"),
-))
+# Label lines of a page information table (索引号：) read with the value line after them.
+_LABEL_END = ("：", ":")
 
 
-def reader_note(warning: str) -> str:
-    """A warning as the 来源与处理记录 box shows it."""
-    for pattern, zh in NOTE_FORMS:
-        m = pattern.match(warning)
-        if m:
-            parts = m.groupdict()
-            if "field" in parts:
-                parts["field"] = FIELD_NAMES.get(parts["field"], parts["field"])
-            return zh.format(**parts)
-    return warning
+def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | None], str]]:
+    """Rows of the removals table: (step, reason, lines, content). Text of a step that is not
+    public (spam, hidden link farms) is never shown: a run of them is one row with its count,
+    rule and lines. An information-table label and its value are one row."""
+    i = 0
+    while i < len(removed):
+        r = removed[i]
+        if not messages.step_public(r.step):
+            j = i
+            while j < len(removed) and (removed[j].step, removed[j].reason) == (r.step, r.reason):
+                j += 1
+            run = removed[i:j]
+            chars = sum(len(x.text) for x in run)
+            yield r.step, r.reason, [x.line for x in run], f"（不公开：{len(run)} 处，共 {chars} 字，见源文件）"
+            i = j
+            continue
+        nxt = removed[i + 1] if i + 1 < len(removed) else None
+        if (
+            nxt is not None and r.reason.code == "meta.info_table" == nxt.reason.code
+            and r.text.endswith(_LABEL_END) and not nxt.text.endswith(_LABEL_END)
+        ):
+            yield r.step, r.reason, [r.line], f"{r.text}{nxt.text}"
+            i += 2
+            continue
+        yield r.step, r.reason, [r.line], r.text
+        i += 1
+
+
+def _lines_cell(lines: list[int | None]) -> str:
+    known = sorted({n for n in lines if n is not None})
+    if not known:
+        return "—"
+    shown = "、".join(str(n) for n in known[:10]) + ("等" if len(known) > 10 else "")
+    return f"第 {shown} 行"
 
 
 def record_md(doc: PolicyDocument) -> list[str]:
-    """The collapsible 来源与处理记录 box: provenance and every removed line."""
+    """The collapsible 来源与处理记录 box: provenance, notes, and every removal with its rule."""
     src = doc.source
     # The `record` class keeps the box out of the search index (converter/search.EXCLUDE).
     lines = ['??? info record "来源与处理记录"', ""]
@@ -385,13 +385,15 @@ def record_md(doc: PolicyDocument) -> list[str]:
     counts = doc.record.counts()
     if counts:
         lines.append("    - 清洗统计：" + "，".join(f"{esc(_count_label(k))} {v}" for k, v in counts.items()))
-    if doc.record.removed:
-        lines += ["", "    | 步骤 | 原因 | 删除的内容 |", "    | --- | --- | --- |"]
-        for r in doc.record.removed:
-            text = r.text if len(r.text) <= 500 else r.text[:500] + f"…（共 {len(r.text)} 字）"
-            lines.append(f"    | {esc(r.step)} | {esc(r.reason)} | {esc(text)} |")
     for w in doc.warnings:
-        lines.append(f"    - 提示：{esc(reader_note(w))}")
+        lines.append(f"    - 提示：{esc(messages.zh(w))}")
+    if doc.record.removed:
+        lines += ["", "    | 步骤 | 原因 | 源文件位置 | 删除的内容 |", "    | --- | --- | --- | --- |"]
+        for step, reason, at, text in _record_rows(doc.record.removed):
+            text = text if len(text) <= 500 else text[:500] + f"…（共 {len(text)} 字）"
+            lines.append(
+                f"    | {esc(messages.step_name(step))} | {esc(messages.zh(reason))} | {_lines_cell(at)} | {esc(text)} |"
+            )
     return lines + [""]
 
 

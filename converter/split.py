@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from . import dates, docnumber, doctypes, numbering
+from .messages import Note
 from .model import CleanText, DocumentText, Para
 
 _BRACKETED = re.compile(r"^《(?P<t>[^《》]{4,120})》$")
@@ -95,11 +96,10 @@ def split(clean: CleanText) -> list[DocumentText]:
     if len(docs) > 1 and (record.removed or record.changed):
         # The page-level removals are recorded once, with the first document; the others say where.
         for d in docs[1:]:
-            d.warnings.append(f"{SHARED_RECORD}: {docs[0].title or '—'}")
+            d.warnings.append(Note("warn.shared_record", title=docs[0].title or "—"))
     return docs
 
 
-SHARED_RECORD = "page-level cleaning is recorded with the first document on this page"
 
 
 def _doc(clean: CleanText, index: int, title: str | None, origin: str, paras: list[Para]) -> DocumentText:

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from converter import clean, hanzi, numbering
+from converter.messages import note
 from converter.tables import load
 
 # (line as scraped, step, reason) — each from a real page (seed or reference corpus).
@@ -73,7 +74,7 @@ def test_furniture_line_is_removed_by_its_rule(line, step, reason):
 
 
 def test_every_noise_rule_has_a_real_page_example():
-    reasons = {r["reason"] for r in load("noise")["line_rules"]}
+    reasons = {note(r["reason"]).en for r in load("noise")["line_rules"]}
     assert reasons <= {reason for _, _, reason in FURNITURE}
 
 
