@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
 
-from . import hanzi, html, numbering, sanitize
+from . import hanzi, html, numbering, pagemeta, sanitize
 from .messages import Note, note
 from .model import CleaningRecord, CleanText, Para, RawSource, SourceError
 from .tables import compiled, load
@@ -296,6 +296,10 @@ def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: 
                 record.remove("spam", Note("spam.page_meta", key=key), value)
                 meta[key] = None
         page.update({k: v for k, v in meta.items() if v})
+        if not page.get("url") and not raw.meta.url:
+            address = pagemeta.page_address(text)
+            if address:
+                page["url"] = address
         return parsed.paras
     # Empty lines would be dropped after normalisation anyway: no paragraph is made for them.
     return [Para(line) for line in (text.split("\n") if lines is None else lines) if line]

@@ -202,3 +202,41 @@ def collect(tags: dict[str, str], info: dict[str, str]) -> dict:
     if warnings:
         out["page_warnings"] = warnings
     return out
+
+
+# The page's own address, for a page saved without one (no sidecar URL, no Url/og:url tag):
+# its canonical link, else the link its print/favourite widgets make to the page itself
+# (href="PATH#", an empty fragment, at least twice), resolved against the site's host.
+_CANONICAL = re.compile(r"<link\b(?=[^>]*\brel\s*=\s*[\"']?canonical)[^>]*\bhref\s*=\s*[\"']([^\"'\s>]+)", re.I)
+_SELF_LINK = re.compile(r"\bhref\s*=\s*[\"']([^\"'\s>#]+\.(?:s?html?|jsp|php|aspx?))#[\"']", re.I)
+_ABSOLUTE = re.compile(r"\b(?:href|src)\s*=\s*[\"']https?://([a-z0-9.-]+\.[a-z]{2,})[/:\"']", re.I)
+_SITE_DOMAIN = re.compile(r"<meta\b(?=[^>]*\bname\s*=\s*[\"']?SiteDomain)[^>]*\bcontent\s*=\s*[\"']([a-z0-9.-]+)", re.I)
+
+
+def page_address(text: str) -> str | None:
+    """The address a saved HTML page gives for itself, or None (only http(s) addresses)."""
+    m = _CANONICAL.search(text)
+    candidates = [m.group(1)] if m else []
+    counts: dict[str, int] = {}
+    for href in _SELF_LINK.findall(text):
+        counts[href] = counts.get(href, 0) + 1
+    selfish = [h for h, n in counts.items() if n >= 2]
+    if len(selfish) == 1:
+        candidates.append(selfish[0])
+    for href in candidates:
+        if href.startswith(("http://", "https://")):
+            return href
+        host = _site_host(text)
+        if host and href.startswith("/"):
+            return f"http://{host}{href}"
+    return None
+
+
+def _site_host(text: str) -> str | None:
+    m = _SITE_DOMAIN.search(text)
+    if m:
+        return m.group(1).lower()
+    hosts: dict[str, int] = {}
+    for h in _ABSOLUTE.findall(text):
+        hosts[h.lower()] = hosts.get(h.lower(), 0) + 1
+    return max(sorted(hosts), key=hosts.__getitem__) if hosts else None

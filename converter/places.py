@@ -139,7 +139,37 @@ def locate(text: str) -> Place:
     m = _COUNTY.match(rest)
     if m and (province or city):
         county = m.group(0)
+    if not city:
+        # A county named alone (万载县统计局) or under its province only: the county table.
+        found = _county_at(rest)
+        if found and province in (None, found[0]):
+            province, city, county = found[0], found[1] or None, found[2]
     return Place(province=province, city=city, county=county)
+
+
+@cache
+def _counties() -> dict[str, tuple[str, str, str]]:
+    """County-level name -> (province, city or "", name), from data/counties.yml (names
+    unique in the country only, so a name alone tells its place)."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for prov, cities in (load("counties")["counties"] or {}).items():
+        for city, names in cities.items():
+            for name in names:
+                out[name] = (prov, "" if city == _DIRECT else city, name)
+    return out
+
+
+_DIRECT = "直辖"  # counties.yml: a municipality's districts, counties a province governs directly
+
+
+def _county_at(text: str) -> tuple[str, str, str] | None:
+    """The county whose name starts ``text`` (the longest name that does)."""
+    table = _counties()
+    for n in range(min(len(text), 8), 1, -1):
+        hit = table.get(text[:n])
+        if hit:
+            return hit
+    return None
 
 
 def locate_doc_number(doc_number: str | None) -> Place:

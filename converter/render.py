@@ -8,6 +8,7 @@ MkDocs syntax in a title or paragraph can change the page's structure.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
@@ -245,7 +246,7 @@ def card(doc: PolicyDocument) -> list[str]:
     """The metadata card at the top of a document page."""
     where = " · ".join(x for x in (doc.region, LEVEL_NAMES.get(doc.level or "")) if x)
     url = safe_url(doc.source.get("url"))
-    origin = doc.source.get("origin") or doc.source.get("site")
+    origin = doc.source.get("origin") or doc.source.get("site") or (urlsplit(url).hostname if url else None)
     source = f"[{esc(origin or url)}]({url})" if url else esc(origin or "")
     rows = [
         ("发文字号", doc.doc_number),
@@ -254,7 +255,9 @@ def card(doc: PolicyDocument) -> list[str]:
         ("发布日期", doc.publish_date),
         ("地区/层级", where),
         ("类型", doc.doc_type),
-        ("主题", "、".join(doc.topics)),
+        # gov.cn's 主题分类 is a path (卫生、体育\卫生): category › subcategory.
+        ("主题", " › ".join(doc.topics)),
+        ("索引号", doc.index_number),
     ]
     lines = ['<div class="policy-card" markdown>', "", "| 标题 | " + esc(doc.title) + " |", "| --- | --- |"]
     lines += [f"| {k} | {esc(v) if v else '—'} |" for k, v in rows]

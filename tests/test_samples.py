@@ -76,8 +76,15 @@ def test_sample_002_is_simplified_without_pinyin(sample_docs):
 def test_sample_002_punctuation_artefacts_repaired(sample_docs):
     (d,) = sample_docs["002"]
     text = body_text(d)
-    assert "各市(地)、县(市)人民政府(行署),省政府各直属单位" in text
-    assert not re.search(r",,|,、|,。", text)
+    assert "各市（地）、县（市）人民政府（行署），省政府各直属单位：" in text
+    assert not re.search(r",,|,、|,。|，，", text)
+
+
+def test_sample_002_has_no_ascii_punctuation_between_chinese_characters(sample_docs):
+    (d,) = sample_docs["002"]
+    text = body_text(d) + d.title
+    assert not re.findall(r"[\u4e00-\u9fff][,;:?!(][\u4e00-\u9fff]", text)
+    assert d.record.changed.get("fullwidth", 0) > 300  # 243 commas, 39 colons, 46 brackets and more
 
 
 def test_sample_002_has_no_spam_or_navigation(sample_docs):
@@ -100,7 +107,7 @@ def test_sample_003_ocr_artefacts_repaired(sample_docs):
     (d,) = sample_docs["003"]
     text = body_text(d)
     assert "85%。" in text and "%o" not in text
-    assert "(国办发〔2021〕18号)" in text and "(粤府办〔2022〕4号)" in text
+    assert "（国办发〔2021〕18号）" in text and "（粤府办〔2022〕4号）" in text
     assert ".docx" not in text and "公开方式" not in text
     assert d.extra["disclosure"] == "主动公开"
     assert {c.doc_number for c in d.cites} >= {"国办发〔2021〕18号", "粤府办〔2022〕4号"}
