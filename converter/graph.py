@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from .link import Corpus, Edge
+from .messages import note
 
 DATA_FILE = "data/documents.json"
 POLICY_DIR = "policies"
@@ -59,6 +60,8 @@ def graph(corpus: Corpus) -> dict[str, Any]:
             "level": d.level,
             "doc_type": d.doc_type,
             "topics": list(d.topics),
+            "index_number": d.index_number,
+            "warnings": [{"code": n.code, "text": n.zh} for n in map(note, d.warnings)],
             "source": {k: d.source.get(k) for k in ("file", "url", "sha256")},
             "cites": [_edge(e) for e in corpus.outgoing(d.slug)],
             "cited_by": sorted(cited_by.get(d.slug, ())),
