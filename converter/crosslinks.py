@@ -218,12 +218,14 @@ def missing_index(corpus: Corpus) -> str:
         "",
     ]
     if items:
-        lines += ["| 被引用 | 文件 | 文号 |", "| --- | --- | --- |"]
+        # The wrapper keeps each 文号 on one line (assets/policy.css).
+        lines += ['<div class="policy-cited" markdown>', "", "| 被引用 | 文件 | 文号 |", "| --- | --- | --- |"]
         for m in items:
             name = f"[{esc(m.title or m.doc_number or m.id)}]({m.id}.md)"
             named = "、".join(sorted({_RELATION_NOTES[k] for k, _ in m.relations}))
             name += f" <small>{named}</small>" if named else ""
             lines.append(f"| {len(m.cited_by)} | {name} | {esc(m.doc_number) if m.doc_number else '—'} |")
+        lines += ["", "</div>"]
     return _front("待收录") + "\n".join(lines).rstrip() + "\n"
 
 

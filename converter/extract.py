@@ -118,6 +118,11 @@ def extract(doc: DocumentText) -> PolicyDocument:
             break
     if not place.level:
         place = places.locate_doc_number(doc_number)
+    # Weakest: the body that published the page (来源 line, the site's name: 江西省人民政府)
+    # places a 解读 or bulletin that names no issuer.
+    for name in (page.get("origin"), src.meta.site or page.get("site_name")):
+        if name and not place.level:
+            place = places.locate(str(name))
     issuers = [places.expand(i, place) for i in issuers]
     region = overrides.get("region") or place.region
     level = overrides.get("level") or place.level

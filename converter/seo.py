@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,14 @@ def legislation(meta: dict[str, Any], url: str | None) -> str:
     data = {k: v for k, v in data.items() if v}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return re.sub("[<>&]", lambda m: _JSON_UNSAFE[m.group()], text)
+
+
+def on_config(config: Any) -> Any:
+    """``site_url`` from SITE_URL (the deploy workflow sets it), with its trailing slash."""
+    url = os.environ.get("SITE_URL", "").strip()
+    if url:
+        config.site_url = url if url.endswith("/") else url + "/"
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

@@ -70,13 +70,21 @@ def chain_section(doc: PolicyDocument, corpus: Corpus) -> list[str]:
         "",
         f"本文所引用的文件（上游）和引用本文的文件（下游），各追溯 {HOPS} 层（每个方向最多 {MAX_EACH_WAY} 份），按日期排列。",
         "",
+        OPEN,
+        "",
         "| 日期 | 层级 | 地区 | 文件 | 关系 |",
         "| --- | --- | --- | --- | --- |",
     ]
     for d, k in members:
         name = (f"**{esc_short(d.title)}**" if k == 0 else f"[{esc_short(d.title)}]({d.slug}.md)") + status_badge(d)
         lines.append(f"| {esc_short(d.date or '日期不详')} | {_level(d)} | {esc_short(d.region or '—')} | {name} | {relation(k)} |")
-    return lines + [""]
+    return lines + ["", CLOSE, ""]
+
+
+# Timeline tables in a wrapper the stylesheet turns into one card per row on a phone, so the
+# title column is never cut off at 390 px (assets/policy.css).
+OPEN = '<div class="policy-timeline" markdown>'
+CLOSE = "</div>"
 
 
 def timeline_page(corpus: Corpus) -> str:
@@ -105,11 +113,11 @@ def timeline_page(corpus: Corpus) -> str:
         for month in sorted(groups[year]):
             if month:
                 lines += [f"### {year} 年 {int(month)} 月", ""]
-            lines += header
+            lines += [OPEN, "", *header]
             for d in sorted(groups[year][month], key=_chrono):
                 link = f"[{esc_short(d.title)}]({POLICY_DIR}/{d.slug}.md){status_badge(d)}"
                 lines.append(f"| {esc_short(d.date or '—')} | {_level(d)} | {esc_short(d.region or '—')} | {link} |")
-            lines.append("")
+            lines += ["", CLOSE, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -6,6 +6,7 @@ occur in the site built from the bundled samples (i.e. come from the theme)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -78,7 +79,7 @@ def _clean_url(value: str) -> str:
 
 def scan(site: Path) -> dict:
     """Everything in a built site that could run or style: scripts, handlers, URLs, styles, tags."""
-    found = {"tags": set(), "scripts": set(), "inline": set(), "styles": set(), "handlers": [], "bad_urls": [], "alert_attrs": []}
+    found = {"tags": set(), "scripts": set(), "inline": set(), "styles": set(), "handlers": [], "bad_urls": [], "alert_attrs": [], "jsonld": []}
     for page in sorted(site.rglob("*.html")):
         rel = _root_rel(site, page)
         root = lxml.html.parse(str(page)).getroot()
@@ -92,7 +93,9 @@ def scan(site: Path) -> dict:
             if el.tag == "script":
                 if el.get("src"):
                     found["scripts"].add(os.path.normpath(os.path.join(os.path.dirname(where), el.get("src"))))
-                if (el.text or "").strip():
+                if el.get("type") == "application/ld+json":
+                    found["jsonld"].append((where, el.text or ""))  # data, never run: checked below
+                elif (el.text or "").strip():
                     found["inline"].add(_norm_script(el.text, rel))
             for name, value in el.attrib.items():
                 name = name.lower()
@@ -147,6 +150,15 @@ def test_every_script_in_the_site_comes_from_the_theme(sites):
     assert ours["scripts"] <= theirs["scripts"]
     assert ours["inline"] <= theirs["inline"]
     assert not any("alert" in s for s in ours["inline"])
+
+
+def test_structured_data_is_json_that_cannot_close_its_script_element(sites):
+    _, site, _, _ = sites
+    found = scan(site)["jsonld"]
+    assert found
+    for where, text in found:
+        assert "<" not in text, where
+        assert json.loads(text)["@type"] == "Legislation", where
 
 
 def test_no_element_kind_or_style_attribute_comes_from_a_source(sites):
