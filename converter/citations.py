@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from . import docnumber
 from .model import Citation
+from .tables import load
 
 # 《…》 allowing one level of nesting, written 〈…〉 (correct) or 《…》 (common on scraped
 # pages), and a single line end inside (a title broken by the layout). A blank line, 。 or ；
@@ -167,6 +169,22 @@ def spans(text: str) -> list[Span]:
     return sorted(found, key=lambda s: s.start)
 
 
+# 附件：三级公立医院绩效考核指标 / 附件1．…: a line naming one of the document's attachments.
+_ATTACHMENT_LINE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[:：．.、]?\s*(?P<t>[^\n：:。]{4,80})$", re.M)
+
+
+@cache
+def _tables() -> tuple[frozenset[str], re.Pattern[str]]:
+    """data/citations.yml: title keys of generic titles, and the own-attachment marker."""
+    table = load("citations")
+    return frozenset(title_key(t) for t in table["generic_titles"]), re.compile(table["own_attachment_after"])
+
+
+def is_order_number(number: str | None) -> bool:
+    """国令第76号, 省政府令第161号: a decree number, which alone names no title to collect."""
+    return bool(number and _ORDER.search(number))
+
+
 def extract(
     text: str,
     own_number: str | None = None,
@@ -179,7 +197,7 @@ def extract(
     and its own attachments (现将《…实施方案》印发给你们 names the attachment, not another document).
     """
     own = own_keys(own_title)
-    for a in attachments:
+    for a in [*attachments, *_ATTACHMENT_LINE.findall(text)]:
         own.update(title_keys(a))
     out: list[Citation] = []
     by_number: dict[str, Citation] = {}
@@ -190,6 +208,8 @@ def extract(
         key = title_key(s.title) if s.title else None
         if key and key in own:
             continue
+        if not s.doc_number and (key in _tables()[0] or _tables()[1].match(text, s.end)):
+            continue  # a generic title (《政府工作报告》) or the document's own attachment (（见附件）)
         # The same document named twice (《A》（X号） then X号, or 《A》 again) is one citation.
         known = (s.doc_number and by_number.get(s.doc_number)) or (key and by_key.get(key))
         if known:

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import status
-from .citations import number_key, title_key, title_keys
+from .citations import is_order_number, number_key, title_key, title_keys
 from .model import Citation, PolicyDocument
 
 __all__ = ["Corpus", "Edge", "Missing", "link", "stub_id", "title_key", "title_keys"]
@@ -85,12 +85,23 @@ def unique_slugs(docs: list[PolicyDocument]) -> None:
 
 
 def stub_id(doc_number: str | None, title: str | None) -> str:
-    """A stable ASCII name for a missing document: from its 文号 when known, else its title."""
+    """A stable, readable ASCII name for a missing document: the pinyin of its 文号's prefix,
+    year and number (guobanfa-2017-32-…), else of its title's start (zhengfugongzuobaogao-…);
+    a short digest of the whole keeps two names that read alike apart."""
     if doc_number:
-        digest = hashlib.sha1(number_key(doc_number).encode("utf-8")).hexdigest()[:8]
+        digest = hashlib.sha1(number_key(doc_number).encode("utf-8")).hexdigest()[:6]
         m = _YEAR_NUMBER.search(doc_number)
-        return f"n{m.group(1)}-{m.group(2)}-{digest}" if m else f"n-{digest}"
-    return "t-" + hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:10]
+        prefix = _ascii(doc_number[: m.start()] if m else doc_number, 24)
+        return "-".join(x for x in (prefix, *(m.groups() if m else ()), digest) if x)
+    key = title_key(title)
+    return "-".join(x for x in (_ascii(key, 40), hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]) if x)
+
+
+def _ascii(text: str, limit: int) -> str:
+    """Han characters as toneless pinyin, letters and digits kept, the rest dropped."""
+    from pypinyin import lazy_pinyin  # loaded when a stub is named, not on every import
+
+    return re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(text)).lower())[:limit]
 
 
 class _Index:
@@ -198,6 +209,8 @@ def link(docs: list[PolicyDocument], as_of: str | None = None) -> Corpus:
         for c in d.cites:
             found, via = index.resolve(c, d.slug)
             resolved.append((d, c, found, via))
+    # A bare decree number (国令第76号) that is not in the library names nothing to collect.
+    resolved = [r for r in resolved if r[2] or r[1].title or not is_order_number(r[1].doc_number)]
     unresolved = [(d.slug, c) for d, c, found, _ in resolved if not found]
     stub_ids, corpus.missing = _group_missing(unresolved)
     stubs = iter(stub_ids)

@@ -132,3 +132,32 @@ def test_own_title_without_its_issuer_is_not_a_citation():
 def test_lead_in_words_are_not_part_of_an_unquoted_title():
     (c,) = extract("经研究，现将国务院办公厅关于推进医疗联合体建设和发展的指导意见（国办发〔2017〕32号）转发给你们")
     assert c.title == "国务院办公厅关于推进医疗联合体建设和发展的指导意见"
+
+
+def test_generic_titles_and_own_attachments_are_not_cited_documents():
+    from converter.citations import extract
+
+    text = ("市政府将医共体建设纳入《政府工作报告》。国家制定《三级公立医院绩效考核指标》（见附件）供各地使用。"
+            "按照《国务院办公厅关于推进医疗联合体建设和发展的指导意见》要求。")
+    titles = [c.title for c in extract(text)]
+    assert titles == ["国务院办公厅关于推进医疗联合体建设和发展的指导意见"]
+
+
+def test_an_attachment_line_makes_its_title_the_documents_own():
+    from converter.citations import extract
+
+    text = "国家制定《三级公立医院绩效考核指标》供各地使用。\n附件：三级公立医院绩效考核指标"
+    assert extract(text) == []
+
+
+def test_a_bare_decree_number_outside_the_library_is_not_a_missing_document():
+    from converter.link import link
+    from converter.model import Citation
+
+    from tests.test_link import corpus as linked
+
+    c = linked()
+    d = c.docs[0]
+    d.cites = [Citation(None, "国令第76号"), Citation("某某条例", "国令第77号")]
+    again = link(c.docs)
+    assert [m.doc_number for m in again.missing.values() if m.cited_by == [d.slug]] == ["国令第77号"]
