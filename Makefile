@@ -12,7 +12,7 @@ AS_OF  ?= $(shell cat status-as-of 2>/dev/null)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all venv docs site serve test clean browser-deps bench-search add check bench bench-large fuzz eval status-today
+.PHONY: all venv docs site serve test clean browser-deps axe bench-search add check bench bench-large fuzz eval status-today
 
 all: site
 
@@ -59,7 +59,18 @@ browser-deps:
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver fonts-wqy-microhei ) \
 	  || echo "browser-deps: could not install chromium; the browser tests will be skipped"
 
-test: venv browser-deps
+## axe: axe-core (npm, pinned in package.json / package-lock.json), which the accessibility
+## browser tests inject into Chromium; npm comes from Debian when the machine has none
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || ( SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q npm ) \
+	  || echo "axe: could not install npm; the accessibility tests will be skipped"
+	-npm ci --no-audit --no-fund --loglevel=error && touch $@
+
+axe: $(AXE)
+
+test: venv browser-deps axe
 	$(BIN)/python -m pytest -q
 
 ## bench-search: search recall and false hits on docs/, then payload, time and page size at 10,000 generated
