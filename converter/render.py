@@ -16,6 +16,7 @@ import yaml
 
 from . import htmltable, messages
 from .citations import normalise_title
+from .clean import _classify
 from .model import Block, Cell, PolicyDocument, Removal
 from .places import LEVEL_NAMES
 
@@ -354,6 +355,7 @@ def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | 
         if (
             nxt is not None and r.reason.code == "meta.info_table" == nxt.reason.code
             and r.text.endswith(_LABEL_END) and not nxt.text.endswith(_LABEL_END)
+            and _classify(nxt.text) is None  # an empty 主题词： before the table's QR-code prompt
         ):
             yield r.step, r.reason, [r.line], f"{r.text}{nxt.text}"
             i += 2
