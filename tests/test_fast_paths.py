@@ -324,8 +324,10 @@ def test_sidecars_read_as_the_pure_python_yaml_loader_reads_them(items, end):
     text = "\n".join(f"{k}{sep}{v}" for k, v, sep in items) + end
     try:
         expected = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return  # malformed: libyaml rejects some of it differently (e.g. accepts "url: >#")
+    except (yaml.YAMLError, ValueError):
+        # malformed: libyaml rejects some of it differently (e.g. accepts "url: >#"); a
+        # date-shaped value that is no date (0000-00-00) is a ValueError from the resolver
+        return
     assert read.load_sidecar_text(text) == expected
 
 
