@@ -200,7 +200,9 @@ def home(corpus: Corpus) -> str:
     ]
     lines += [doc_line(d, f"{POLICY_DIR}/") for d in sorted(docs, key=sort_key)[:LATEST_ON_HOME]]
     lines += ["", "## 浏览", ""]
-    lines += [f"- [{title}]({path})" for path, title, *_ in BROWSE]
+    browse = [(path, title) for path, title, *_ in BROWSE]
+    browse.insert(1, (REGIONS, "按地区浏览"))
+    lines += [f"- [{title}]({path})" for path, title in browse]
     lines += [f"- [按时效浏览]({STATUS_PAGE})", f"- [90 天内到期的文件]({EXPIRING_PAGE})"]
     lines += [f"- [订阅最新文件（Atom）]({feed.FEED})", f"- [订阅时效变化（Atom）]({STATUS_FEED})", ""]
     return "\n".join(lines)

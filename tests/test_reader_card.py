@@ -73,6 +73,7 @@ def test_home_figures_are_never_zero_and_the_title_is_not_doubled(sample_docs):
     home = site.home(corpus)
     assert "<strong>0</strong>" not in home and "份被引用文件待收录" in home
     assert "时间跨度" not in home  # the span is one of the figures
+    assert "- [按地区浏览](browse/regions.md)" in home
 
 
 @pytest.mark.skipif(not (CORPUS / "raw").is_dir(), reason="reference corpus not present")
