@@ -44,12 +44,6 @@ def year_of(d: PolicyDocument) -> str:
     return d.date[:4] + " 年" if d.date else "日期不详"
 
 
-def province_of(d: PolicyDocument) -> str:
-    if d.level == "national":
-        return "全国"
-    return d.region or "地区不详"
-
-
 def issuer_of(d: PolicyDocument) -> str:
     """The first issuer: a joint document is listed under the body that leads it."""
     return d.issuers[0] if d.issuers else "发文机关不详"
@@ -61,10 +55,6 @@ def type_of(d: PolicyDocument) -> str:
 
 def _newest_first(g) -> list[str]:
     return sorted(g, key=lambda y: (y == "日期不详", "".join(chr(0x10FFFF - ord(c)) for c in y)))
-
-
-def _regions_first_national(g) -> list[str]:
-    return sorted(g, key=lambda r: (r != "全国", r == "地区不详", r))
 
 
 def _largest_first(unknown: str):
