@@ -40,3 +40,12 @@ def test_schema_rejects_a_document_without_its_fields():
     except jsonschema.ValidationError:
         return
     raise AssertionError("a document without index_number passed the schema")
+
+
+def test_validity_relations_follow_the_schema():
+    # The validity fixtures repeal, amend and interpret one another (and missing documents).
+    paths = sorted(p for p in (ROOT / "tests" / "fixtures" / "validity").iterdir() if p.suffix in (".html", ".txt"))
+    result = pipeline.convert_many(paths, ROOT)
+    data = graph.graph(pipeline.link(result.docs))
+    assert any(d["repeals"] or d["repealed_by"] for d in data["documents"])
+    jsonschema.Draft202012Validator(_schema()).validate(data)
