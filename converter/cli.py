@@ -62,7 +62,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = pipeline.build(Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir, as_of=as_of)
+    result = pipeline.build(
+        Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir, as_of=as_of,
+        budget=args.time_budget or None,
+    )
     recorded = status.recorded_as_of()
     if as_of != recorded and Path(args.out).resolve() == (ROOT / "docs").resolve():
         print(
@@ -84,7 +87,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = pipeline.convert_many([p for p in paths if p.is_file()], ROOT, jobs=args.jobs)
+    result = pipeline.convert_many([p for p in paths if p.is_file()], ROOT, jobs=args.jobs, budget=args.time_budget or None)
     result.problems += [SourceError(str(p), "no such file") for p in missing]
     corpus = pipeline.link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
@@ -166,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True)
     jobs = dict(type=int, default=1, help="worker processes (default 1; 0 = all cores)")
+    budget = dict(
+        type=float, default=pipeline.TIME_BUDGET, metavar="SECONDS",
+        help=f"a source taking longer to convert is reported as an error (default {pipeline.TIME_BUDGET:g}; 0 = no limit)",
+    )
 
     p = sub.add_parser("build", help="convert sources/ into docs/ (pages plus index pages)")
     p.add_argument("--sources", default=str(ROOT / "sources"))
@@ -174,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", default=str(cache.DEFAULT_DIR), help="conversion cache folder (default .cache/converter)")
     p.add_argument("--no-cache", action="store_true", help="convert every source, ignoring the cache")
     p.add_argument("--as-of", help=AS_OF_HELP)
+    p.add_argument("--time-budget", **budget)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("convert", help="convert the given files into DIR")
@@ -181,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("-j", "--jobs", **jobs)
     p.add_argument("--as-of", help=AS_OF_HELP)
+    p.add_argument("--time-budget", **budget)
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("epoch", help="print the newest document date in docs/ as a Unix time")

@@ -13,12 +13,13 @@ import contextlib
 import gc
 import hashlib
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import cache, compare, crosslinks, graph, guide, search, site, statuspages, timeline
+from . import cache, compare, crosslinks, graph, guide, procs, search, site, statuspages, timeline
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
@@ -61,14 +62,44 @@ def workers(jobs: int, **options: Any) -> Iterator[ProcessPoolExecutor]:
     left out of every collection while the pool runs."""
     gc.freeze()
     try:
-        with ProcessPoolExecutor(jobs, **options) as pool:
-            yield pool
+        with ProcessPoolExecutor(jobs, initializer=procs.die_with_parent, initargs=(os.getpid(),), **options) as pool:
+            try:
+                yield pool
+            except BaseException:
+                # Interrupted (Ctrl-C, an error): the queued work is dropped and the workers
+                # stopped, rather than waited for; a killed parent's workers end by themselves.
+                pool.shutdown(wait=False, cancel_futures=True)
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
+                raise
     finally:
         gc.unfreeze()
 
 
-def convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[SourceError]]:
-    """One source file -> its documents, and the problems of the ones that failed."""
+# Seconds one source may take to convert (a normal page takes well under one): a page built to
+# be slow is reported as that file's error instead of holding the batch up.
+TIME_BUDGET = 60.0
+
+
+def convert_source(
+    path: Path, root: Path, budget: float | None = None
+) -> tuple[list[PolicyDocument], list[SourceError]]:
+    """One source file -> its documents, and the problems of the ones that failed; a source
+    taking longer than ``budget`` seconds is stopped and is one problem."""
+    try:
+        with procs.time_budget(budget):
+            return _convert_source(path, root)
+    except procs.TimeBudgetExceeded:
+        return [], [SourceError(_rel_name(path, root), procs.budget_message(budget or 0))]
+
+
+def _rel_name(path: Path, root: Path) -> str:
+    """The name read_source gives the file in its errors."""
+    path, root = path.resolve(), root.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def _convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[SourceError]]:
     try:
         raw = read_source(path, root)
         docs, problems = [], []
@@ -88,15 +119,23 @@ def convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[S
 Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
 
 
-def _convert_plain(path: Path, root: Path) -> Outcome:
+def _convert_plain(path: Path, root: Path, budget: float | None = TIME_BUDGET) -> Outcome:
     """convert_source with problems as (file, reason) pairs, which pickle (SourceError does not)."""
-    docs, problems = convert_source(path, root)
+    docs, problems = convert_source(path, root, budget)
     return docs, [(p.file, p.reason) for p in problems]
 
 
-def convert_many(paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None) -> Result:
+def _over_budget(outcome: Outcome, budget: float | None) -> bool:
+    """A source stopped by its time budget: not cached (a later build with more time converts it)."""
+    return bool(budget) and any(r == procs.budget_message(budget or 0) for _, r in outcome[1])
+
+
+def convert_many(
+    paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None, budget: float | None = TIME_BUDGET,
+) -> Result:
     """Convert sources in order; ``jobs`` > 1 uses worker processes (same output as one process).
-    With ``cache_dir``, unchanged sources come from the cache and only the rest are converted."""
+    With ``cache_dir``, unchanged sources come from the cache and only the rest are converted.
+    ``budget``: seconds each source may take (None: no limit)."""
     result = Result()
     outcomes: list[Outcome | None] = [None] * len(paths)
     keys: list[str] = [""] * len(paths)
@@ -113,12 +152,14 @@ def convert_many(paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path |
         # Results come back in input order, so the output is the same as with one process.
         chunk = max(1, min(64, len(todo) // (jobs * 4)))
         with workers(jobs) as pool:
-            fresh = list(pool.map(_convert_plain, [paths[i] for i in todo], [root] * len(todo), chunksize=chunk))
+            fresh = list(pool.map(
+                _convert_plain, [paths[i] for i in todo], [root] * len(todo), [budget] * len(todo), chunksize=chunk,
+            ))
     else:
-        fresh = [_convert_plain(paths[i], root) for i in todo]
+        fresh = [_convert_plain(paths[i], root, budget) for i in todo]
     for i, outcome in zip(todo, fresh):
         outcomes[i] = outcome
-        if cache_dir is not None:
+        if cache_dir is not None and not _over_budget(outcome, budget):
             cache.store(cache_dir, keys[i], outcome)
     for i, (docs, problems) in enumerate(outcomes):
         if cache_dir is not None:
@@ -245,10 +286,11 @@ def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...]
 
 def build(
     sources: Path, out_dir: Path, root: Path, jobs: int = 1, owned: tuple[str, ...] = GENERATED,
-    cache_dir: Path | None = None, as_of: str | None = None,
+    cache_dir: Path | None = None, as_of: str | None = None, budget: float | None = TIME_BUDGET,
 ) -> Result:
-    """``as_of``: the reference date of statuses (default: the recorded one, status.recorded_as_of)."""
-    result = convert_many(list_sources(sources), root, jobs, cache_dir)
+    """``as_of``: the reference date of statuses (default: the recorded one, status.recorded_as_of);
+    ``budget``: seconds each source may take to convert."""
+    result = convert_many(list_sources(sources), root, jobs, cache_dir, budget)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
     rendered = render_reusing(corpus, result.doc_keys, cache_dir, jobs) if cache_dir is not None else None

@@ -138,6 +138,9 @@ def flatten_nesting(text: str, limit: int = MAX_NESTING) -> str:
 
 def _walk_tags(text: str, limit: int | None) -> tuple[int, str]:
     stack: list[tuple[str, bool]] = []  # (tag name, kept)
+    # How many of each name are open: whether a closing tag matches an open element is one
+    # look-up, not a scan of the stack (which made 50,000 nested <div>s take half a minute).
+    open_count: dict[str, int] = {}
     out: list[str] = []
     pos = deepest = 0
     raw_until: str | None = None
@@ -150,19 +153,20 @@ def _walk_tags(text: str, limit: int | None) -> tuple[int, str]:
                 continue
         keep = True
         if closing:
-            names = [n for n, _ in stack]
-            if name in names:
+            if open_count.get(name):
                 while stack:
                     n, kept = stack.pop()
+                    open_count[n] -= 1
                     if n == name:
                         keep = kept
                         break
         elif name not in VOID and not selfclosing:
             # Implied end tags (<p>a<p>b, <li>…<li>) close the open one instead of nesting.
             if stack and stack[-1][0] in _CLOSED_BY.get(name, ()):
-                stack.pop()
+                open_count[stack.pop()[0]] -= 1
             keep = limit is None or len(stack) < limit
             stack.append((name, keep))
+            open_count[name] = open_count.get(name, 0) + 1
             deepest = max(deepest, len(stack))
             if name in _RAW_TEXT:
                 raw_until = name

@@ -1,0 +1,103 @@
+"""Issue 14, item 4: a page built to be slow neither takes quadratic time nor holds the batch up.
+Nesting is counted in linear time, and a source taking longer than its time budget is stopped and
+reported as its own error (naming the file and the budget), in one process and with workers."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from tests.support import ROOT, SOURCES
+
+from converter import pipeline, sanitize
+from converter.read import list_sources
+
+NOTICE = (
+    "<h1>关于做好春季农业生产工作的通知</h1><p>各县（市、区）农业农村局：</p>"
+    "<p>一、抓好粮食生产。各地要把粮食生产作为头等大事，层层压实责任，确保播种面积稳中有增。</p>"
+    "<p>二、强化技术指导。组织农技人员深入田间地头，开展面对面、手把手的技术服务。</p>"
+    "<p>某某市农业农村局</p><p>2024年3月1日</p>"
+)
+
+
+def _nested(n: int) -> str:
+    return "<html><body>" + "<div>" * n + NOTICE + "</div>" * n + "</body></html>"
+
+
+def test_fifty_thousand_nested_divs_convert_in_seconds_with_every_paragraph(tmp_path):
+    path = tmp_path / "nested-50000.html"
+    path.write_text(_nested(50_000), encoding="utf-8")
+    started = time.monotonic()
+    docs, problems = pipeline.convert_source(path, ROOT)
+    elapsed = time.monotonic() - started
+    assert not problems
+    text = "\n".join(b.text for b in docs[0].blocks)
+    assert "抓好粮食生产" in text and "强化技术指导" in text
+    assert elapsed < 8, f"{elapsed:.1f} s"  # 34 s when the stack was scanned at every closing tag
+
+
+def test_counting_nesting_grows_linearly_with_depth():
+    # Work per tag must not grow with depth: 200,000 levels cost about four times 50,000 levels
+    # (it was sixteen times, over ten minutes), so both finish well inside a second or two.
+    started = time.monotonic()
+    assert sanitize.nesting_depth(_nested(200_000)) == 200_003  # <html>, <body>, the <div>s and <h1>
+    assert len(sanitize.flatten_nesting(_nested(200_000))) < len(_nested(200_000))
+    assert time.monotonic() - started < 6
+
+
+def _slow_for(monkeypatch, name: str) -> None:
+    """``clean`` stalls (in Python, as a hostile page's worst case would) on the source ``name``."""
+    real = pipeline.clean
+
+    def clean(raw):
+        if raw.path.name == name:
+            time.sleep(120)
+        return real(raw)
+
+    monkeypatch.setattr(pipeline, "clean", clean)  # forked workers inherit it
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_source_over_its_time_budget_is_an_error_naming_it_and_the_others_convert(tmp_path, monkeypatch, jobs):
+    src = tmp_path / "sources"
+    shutil.copytree(SOURCES, src)
+    shutil.copy(next(iter(sorted(src.glob("*.txt")))), src / "slow.txt")
+    _slow_for(monkeypatch, "slow.txt")
+    paths = list_sources(src)
+    started = time.monotonic()
+    result = pipeline.convert_many(paths, ROOT, jobs=jobs, budget=1.5)
+    assert time.monotonic() - started < 60  # the slow source would take 120 s
+    assert [(p.file, p.reason) for p in result.problems] == [
+        ((src / "slow.txt").resolve().as_posix(), "conversion stopped: took longer than the time budget of 1.5 s per file (--time-budget)")
+    ]
+    plain = pipeline.convert_many([p for p in paths if p.name != "slow.txt"], ROOT)
+    assert [d.slug for d in result.docs] == [d.slug for d in plain.docs] != []
+
+
+def test_a_source_stopped_by_its_budget_is_not_cached_and_converts_when_given_time(tmp_path, monkeypatch):
+    src = tmp_path / "sources"
+    src.mkdir()
+    shutil.copy(next(iter(sorted(SOURCES.glob("*.txt")))), src / "slow.txt")
+    cache_dir = tmp_path / "cache"
+    with monkeypatch.context() as m:
+        _slow_for(m, "slow.txt")
+        first = pipeline.convert_many(list_sources(src), ROOT, cache_dir=cache_dir, budget=1)
+    assert first.problems and not first.docs
+    again = pipeline.convert_many(list_sources(src), ROOT, cache_dir=cache_dir, budget=1)
+    assert not again.problems and again.docs and again.cached == 0
+
+
+def test_build_command_reports_the_slow_file_and_exits_nonzero(tmp_path, monkeypatch, capsys):
+    from converter.cli import main
+
+    src = tmp_path / "sources"
+    shutil.copytree(SOURCES, src)
+    shutil.copy(next(iter(sorted(src.glob("*.txt")))), src / "slow.txt")
+    _slow_for(monkeypatch, "slow.txt")
+    rc = main(["build", "--sources", str(src), "--out", str(tmp_path / "docs"), "--no-cache", "--time-budget", "1"])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "slow.txt" in out and "time budget of 1 s" in out
+    assert len(list((tmp_path / "docs" / "policies").glob("*.md"))) > 1
