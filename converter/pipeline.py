@@ -68,8 +68,9 @@ def workers(jobs: int, **options: Any) -> Iterator[ProcessPoolExecutor]:
             except BaseException:
                 # Interrupted (Ctrl-C, an error): the queued work is dropped and the workers
                 # stopped, rather than waited for; a killed parent's workers end by themselves.
+                running = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
                 pool.shutdown(wait=False, cancel_futures=True)
-                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                for proc in running:
                     proc.terminate()
                 raise
     finally:

@@ -10,13 +10,15 @@ marks their article with ``data-pagefind-body``).
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from . import pagefind_stable
+from . import pagefind_stable, procs
 from .model import PolicyDocument
 from .search_terms import load_terms
 
@@ -95,7 +97,8 @@ def pagefind_command(site: Path) -> list[str]:
 
 def index_site(site: Path) -> None:
     """Write site/pagefind/ for a site MkDocs has built."""
-    subprocess.run(pagefind_command(site), check=True)
+    # Pagefind ends with this process however it ends (make interrupted, the job killed).
+    subprocess.run(pagefind_command(site), check=True, preexec_fn=functools.partial(procs.exec_child_dies_with, os.getpid()))
     pagefind_stable.normalise(site)  # Pagefind's filter order changes run to run
 
 
