@@ -101,7 +101,8 @@ def _download_attachments(
             result.attachment_paths.append(target)
             continue
         try:
-            resp = fetcher.get(url)
+            # The link came from the page: it may not lead where the user's URL does not.
+            resp = fetcher.get(url, referrer=result.url)
             write_atomic(target, resp.content)
         except FetchError as exc:
             result.attachment_errors.append((url, exc.reason))

@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--max-bytes", type=_non_negative_int, default=20 * 1024 * 1024,
                        metavar="N", help="abort responses larger than N bytes (default: 20 MB)")
     fetch.add_argument("--retries", type=_non_negative_int, default=3, metavar="N",
-                       help="retries on 5xx/timeouts/connection errors (default: 3)")
+                       help="retries on 429/5xx/timeouts/connection errors (default: 3)")
+    fetch.add_argument("--deadline", type=_positive_float, default=300.0, metavar="S",
+                       help="give up on a URL not completely received within S seconds, "
+                            "connecting, headers, body and retries included (default: 300)")
     return parser
 
 
@@ -117,6 +120,7 @@ def _run_fetch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin: 
         timeout=args.timeout,
         max_bytes=args.max_bytes,
         retries=args.retries,
+        deadline=args.deadline,
         attachments=args.attachments,
     )
 

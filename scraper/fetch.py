@@ -1,4 +1,5 @@
-"""Polite HTTP fetching: robots.txt, per-host delay, retries, redirects, size cap."""
+"""Polite HTTP fetching: robots.txt, per-host delay, retries, redirects, size cap; one deadline
+per URL, Retry-After honoured, no redirects into private networks (scraper/limits.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from . import USER_AGENT
+from .limits import AddressPolicy, DeadlineBackend, PrivateAddressRefused, install_backend
 
 __all__ = [
     "FetchError",
@@ -23,6 +25,8 @@ __all__ = [
 ]
 
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
+# "Slow down" answers: retried after the server's Retry-After, and the host's delay grows.
+_SLOW_DOWN_CODES = {429, 503}
 _ROBOTS_MAX_BYTES = 512 * 1024
 _ROBOTS_MAX_REDIRECTS = 5
 
@@ -39,6 +43,13 @@ class FetchOptions:
     #: Wall-clock limit for receiving one response body (guards against
     #: servers trickling bytes just fast enough to dodge ``timeout``).
     body_deadline: float = 300.0
+    #: Wall-clock limit in seconds for one URL: connecting, headers and body, across redirects
+    #: and retries and the waits between them (pauses for politeness not counted).
+    deadline: float = 300.0
+    #: Longest wait a server's Retry-After can ask for (429/503); longer asks are cut to this.
+    max_retry_after: float = 120.0
+    #: Longest per-host delay that 429/503 answers can grow the politeness delay to.
+    max_delay: float = 60.0
     #: Responses larger than this are aborted; nothing is written.
     max_bytes: int = 20 * 1024 * 1024
     #: Extra attempts after a 5xx, timeout or connection error (0 = no retry).
@@ -139,6 +150,12 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+def _private_reason(url: str, address: str) -> str:
+    host = urlsplit(url).hostname or ""
+    shown = host if host == address else f"{host} is {address},"
+    return (f"{shown} a loopback, private or link-local address, and the start URL is not in such a network")
+
+
 def _describe_transport_error(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         kind = type(exc).__name__.replace("Timeout", " timeout").lower().strip()
@@ -160,6 +177,7 @@ class Fetcher:
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        address_policy: AddressPolicy | None = None,
     ) -> None:
         self.options = options or FetchOptions()
         self._own_client = client is None
@@ -170,6 +188,13 @@ class Fetcher:
         )
         self._sleep = sleep
         self._clock = clock
+        self.address_policy = address_policy or AddressPolicy()
+        # Bounds every network operation by the current URL's deadline (only on our own client).
+        self._backend = DeadlineBackend(clock)
+        if self._own_client:
+            install_backend(self._client, self._backend)
+        self._deadline: float | None = None
+        self._allow_private = True  # set by each get()
         self._last_request: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
         self._robots: dict[str, _RobotsVerdict] = {}
@@ -186,22 +211,40 @@ class Fetcher:
         self.close()
 
     # -- public API ------------------------------------------------------------
-    def get(self, url: str) -> Response:
+    def get(self, url: str, *, referrer: str | None = None) -> Response:
         """GET ``url`` following redirects; raise :class:`FetchError` on failure.
 
-        Every hop is checked against robots.txt and paced per host.
+        Every hop is checked against robots.txt and paced per host. All of it must end within
+        ``options.deadline``. A redirect into a private network is refused unless the start URL
+        (``referrer``, the user's page, when ``url`` was found on it) is in one.
         """
         self._check_url(url, url.strip())
         start = _strip_fragment(url.strip())
+        self._allow_private = self.address_policy.allows_private(referrer or start)
+        if referrer is not None:
+            self._check_private(url, start)
+        self._deadline = self._clock() + self.options.deadline if self.options.deadline else None
+        try:
+            return self._follow(url, start, checked=referrer is not None)
+        finally:
+            self._deadline = self._backend.deadline = None
+            self._backend.refuse_private = False
+
+    def _follow(self, url: str, start: str, checked: bool) -> Response:
         chain = [start]
         current = start
         for _ in range(self.options.max_redirects + 1):
+            # The peer of every connection after the start is checked too (DNS may answer
+            # differently when connecting than when the redirect was checked).
+            self._backend.refuse_private = checked and not self._allow_private
             self._check_robots(url, current)
             raw = self._request_with_retries(url, current)
             location = raw.headers.get("location")
             if raw.status in _REDIRECT_CODES and location:
                 nxt = _strip_fragment(urljoin(current, location.strip()))
                 self._check_url(url, nxt)
+                self._check_private(url, nxt)
+                checked = True
                 if nxt in chain:
                     hops = " -> ".join([*chain, nxt])
                     raise FetchError(url, f"redirect loop detected: {hops}")
@@ -237,6 +280,13 @@ class Fetcher:
         if not parts.hostname:
             raise FetchError(original, f"URL has no host: {url}")
 
+    def _check_private(self, original: str, url: str) -> None:
+        if self._allow_private:
+            return
+        address = self.address_policy.private_address(url)
+        if address is not None:
+            raise FetchError(original, f"refused redirect to {url}: {_private_reason(url, address)}")
+
     def _wait_turn(self, host: str) -> None:
         last = self._last_request.get(host)
         if last is None:
@@ -245,10 +295,22 @@ class Fetcher:
         remaining = last + delay - self._clock()
         if remaining > 0:
             self._sleep(remaining)
+            if self._deadline is not None:
+                self._deadline += remaining  # politeness is ours, not the server's slowness
+
+    def _slow_down(self, host: str, hinted: float | None) -> None:
+        """A 429 or 503: this host gets at least twice the delay it had (and what it asked)."""
+        current = max(self.options.delay, self._host_delay.get(host, 0.0))
+        grown = max(current * 2, 1.0, min(hinted or 0.0, self.options.max_retry_after))
+        self._host_delay[host] = min(self.options.max_delay, grown)
+
+    def _remaining(self) -> float | None:
+        return None if self._deadline is None else self._deadline - self._clock()
 
     def _request_once(self, url: str, max_bytes: int, *, truncate: bool = False) -> _Raw:
         host = _host_key(url)
         self._wait_turn(host)
+        self._backend.deadline = self._deadline
         try:
             with self._client.stream("GET", url) as resp:
                 raw = _Raw(resp.status_code, resp.reason_phrase or "", resp.headers)
@@ -270,6 +332,9 @@ class Fetcher:
                         raise httpx.ReadTimeout(
                             f"body not received within {self.options.body_deadline:g} s"
                         )
+                    remaining = self._remaining()
+                    if remaining is not None and remaining <= 0:
+                        raise httpx.ReadTimeout("deadline passed")
                 raw.content = bytes(buf)
                 return raw
         finally:
@@ -286,28 +351,46 @@ class Fetcher:
                 raw = self._request_once(url, limit, truncate=truncate)
             except _TooLarge as exc:
                 raise FetchError(original, str(exc)) from None
+            except PrivateAddressRefused as exc:
+                raise FetchError(original, f"refused redirect to {url}: {exc}") from None
             except httpx.TransportError as exc:
                 if isinstance(exc, httpx.UnsupportedProtocol):
                     raise FetchError(original, f"unsupported URL: {url}") from None
+                remaining = self._remaining()
+                if remaining is not None and remaining <= 0:
+                    cut = "cut off while still waiting for the server" + (f" (before: {last_reason})" if last_reason else "")
+                    raise FetchError(original, self._deadline_reason(url, cut, attempt + 1)) from None
                 last_reason = _describe_transport_error(exc)
             except httpx.HTTPError as exc:  # e.g. DecodingError: not transient
                 raise FetchError(original, f"{type(exc).__name__}: {exc}") from None
             except httpx.InvalidURL as exc:
                 raise FetchError(original, f"invalid URL: {exc}") from None
             else:
-                if raw.status < 500:
+                if raw.status < 500 and raw.status != 429:
                     return raw
                 last_reason = f"HTTP {raw.status} {raw.reason}".strip()
                 hinted = _retry_after(raw.headers)
-                if hinted is not None:
+                if raw.status in _SLOW_DOWN_CODES:
+                    self._slow_down(_host_key(url), hinted)
+                    if hinted is not None:  # the server said when: that, capped, not our guess
+                        wait = min(self.options.max_retry_after, max(wait, hinted))
+                elif hinted is not None:
                     wait = min(self.options.max_backoff, max(wait, hinted))
                 if attempt + 1 == attempts:
                     break
             if attempt + 1 < attempts:
+                remaining = self._remaining()
+                if remaining is not None and wait >= remaining:
+                    raise FetchError(original, self._deadline_reason(url, last_reason, attempt + 1, wait))
                 self._sleep(wait)
         where = f" for {url}" if url != original else ""
         suffix = f" (gave up after {attempts} attempts)" if attempts > 1 else ""
         raise FetchError(original, f"{last_reason}{where}{suffix}")
+
+    def _deadline_reason(self, url: str, last: str, attempts: int, wait: float | None = None) -> str:
+        where = f" for {url}" if wait is None else f"; the next try (in {wait:g} s) would come after it"
+        return (f"no complete response within the deadline of {self.options.deadline:g} s (--deadline)"
+                f" after {attempts} attempt(s): {last}{where}")
 
     def _check_robots(self, original: str, url: str) -> None:
         if not self.options.respect_robots:
@@ -345,6 +428,8 @@ class Fetcher:
                 current = urljoin(current, location.strip())
                 if urlsplit(current).scheme not in ("http", "https"):
                     break
+                if not self._allow_private and self.address_policy.private_address(current):
+                    break  # robots.txt redirected into a private network: not followed
                 continue
             if 200 <= raw.status < 300:
                 text = (raw.content or b"").decode("utf-8", errors="replace")
