@@ -7,6 +7,7 @@ own URL (xml:base is the feed's folder), so the feed works under any site path.
 
 from __future__ import annotations
 
+import html
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import PolicyDocument
@@ -46,7 +47,10 @@ def _entry(d: PolicyDocument, policy_dir: str) -> list[str]:
         lines.append(f"    <author><name>{escape(d.issuers[0])}</name></author>")
     if d.doc_type:
         lines.append(f"    <category term={quoteattr(d.doc_type)}/>")
-    lines += [f"    <summary>{escape(' · '.join(facts))}</summary>", "  </entry>"]
+    # Readers render a summary as HTML whatever it says; declared HTML and escaped as HTML
+    # (then as XML), a 文号 or title holding "<b>" or "<script>" shows as text in every reader.
+    summary = escape(html.escape(" · ".join(facts), quote=False))
+    lines += [f'    <summary type="html">{summary}</summary>', "  </entry>"]
     return lines
 
 

@@ -266,8 +266,9 @@ def card(doc: PolicyDocument) -> list[str]:
     return lines
 
 
-def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
-    """``linker`` (from crosslinks) escapes a paragraph's text like ``esc`` and links its citations."""
+def block_md(b: Block, linker: Callable[[str], str] | None = None, home: str | None = None) -> list[str]:
+    """``linker`` (from crosslinks) escapes a paragraph's text like ``esc`` and links its citations;
+    ``home``: the host of the document's own page (links elsewhere are marked external)."""
     text_md = linker or esc
     if b.kind == "para":  # most blocks: before the other kinds' tests
         return [text_md(b.text), ""]
@@ -292,8 +293,21 @@ def block_md(b: Block, linker: Callable[[str], str] | None = None) -> list[str]:
         return table_md(b.rows or [], b.cells) + [""]
     if b.kind == "attachment":
         url = safe_url(b.href)
-        return [f"- 附件：[{esc(b.text)}]({url})" if url else f"- 附件：{esc(b.text)}", ""]
+        return [attachment_md(b.text, url, home) if url else f"- 附件：{esc(b.text)}", ""]
     return [text_md(b.text), ""]
+
+
+def _host(url: str | None) -> str | None:
+    return (urlsplit(url).hostname or None) if url else None
+
+
+def attachment_md(text: str, url: str, home: str | None) -> str:
+    """An attachment link; one to another host than the page's (a file anyone may have put
+    there) says so: its host is shown and the link carries rel="noopener nofollow"."""
+    host = _host(url)
+    if host is None or host == home:
+        return f"- 附件：[{esc(text)}]({url})"
+    return f'- 附件：[{esc(text)}]({url}){{: rel="noopener nofollow" .external-link }}（外部网站：{esc(host)}）'
 
 
 _ARTICLE_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[章节条]$")
@@ -410,8 +424,9 @@ def render(
     lines = [front_matter(doc, extra_meta), f"# {esc(doc.title)}", ""]
     lines += card(doc)
     lines += status_md(doc)
+    home = _host(safe_url(doc.source.get("url")))
     for b in doc.blocks:
-        lines += block_md(b, linker)
+        lines += block_md(b, linker, home)
     lines += relations_md(doc)
     lines += list(links)
     lines += record_md(doc)
