@@ -152,7 +152,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 def _private_reason(url: str, address: str) -> str:
     host = urlsplit(url).hostname or ""
-    shown = host if host == address else f"{host} is {address},"
+    shown = f"{host} is" if host == address else f"{host} is {address},"
     return (f"{shown} a loopback, private or link-local address, and the start URL is not in such a network")
 
 
@@ -194,7 +194,8 @@ class Fetcher:
         if self._own_client:
             install_backend(self._client, self._backend)
         self._deadline: float | None = None
-        self._allow_private = True  # set by each get()
+        self._policy_start = ""  # the URL whose network redirects may lead into (set by get)
+        self._allow_private: bool | None = None
         self._last_request: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
         self._robots: dict[str, _RobotsVerdict] = {}
@@ -220,7 +221,7 @@ class Fetcher:
         """
         self._check_url(url, url.strip())
         start = _strip_fragment(url.strip())
-        self._allow_private = self.address_policy.allows_private(referrer or start)
+        self._policy_start, self._allow_private = referrer or start, None
         if referrer is not None:
             self._check_private(url, start)
         self._deadline = self._clock() + self.options.deadline if self.options.deadline else None
@@ -236,7 +237,7 @@ class Fetcher:
         for _ in range(self.options.max_redirects + 1):
             # The peer of every connection after the start is checked too (DNS may answer
             # differently when connecting than when the redirect was checked).
-            self._backend.refuse_private = checked and not self._allow_private
+            self._backend.refuse_private = checked and not self._private_allowed()
             self._check_robots(url, current)
             raw = self._request_with_retries(url, current)
             location = raw.headers.get("location")
@@ -280,8 +281,15 @@ class Fetcher:
         if not parts.hostname:
             raise FetchError(original, f"URL has no host: {url}")
 
+    def _private_allowed(self) -> bool:
+        """Whether this fetch may go to private addresses: decided (a DNS look-up) at the
+        first redirect, since most fetches have none."""
+        if self._allow_private is None:
+            self._allow_private = self.address_policy.allows_private(self._policy_start)
+        return self._allow_private
+
     def _check_private(self, original: str, url: str) -> None:
-        if self._allow_private:
+        if self._private_allowed():
             return
         address = self.address_policy.private_address(url)
         if address is not None:
@@ -428,7 +436,7 @@ class Fetcher:
                 current = urljoin(current, location.strip())
                 if urlsplit(current).scheme not in ("http", "https"):
                     break
-                if not self._allow_private and self.address_policy.private_address(current):
+                if not self._private_allowed() and self.address_policy.private_address(current):
                     break  # robots.txt redirected into a private network: not followed
                 continue
             if 200 <= raw.status < 300:
