@@ -32,6 +32,13 @@ def _stamp(date: str) -> str:
     return f"{date}T00:00:00Z"
 
 
+def summary(text: str) -> str:
+    """An entry's ``<summary>`` of scraped text. Readers render a summary as HTML whatever it
+    says; declared HTML and escaped as HTML (then as XML), a 文号 or clause holding "<b>" or
+    "<script>" shows as text in every reader."""
+    return f'<summary type="html">{escape(html.escape(text, quote=False))}</summary>'
+
+
 def _entry(d: PolicyDocument, policy_dir: str) -> list[str]:
     href = f"{policy_dir}/{d.slug}/"
     facts = [x for x in (d.doc_number, "、".join(d.issuers), d.written_date and f"成文日期 {d.written_date}", d.region) if x]
@@ -47,10 +54,7 @@ def _entry(d: PolicyDocument, policy_dir: str) -> list[str]:
         lines.append(f"    <author><name>{escape(d.issuers[0])}</name></author>")
     if d.doc_type:
         lines.append(f"    <category term={quoteattr(d.doc_type)}/>")
-    # Readers render a summary as HTML whatever it says; declared HTML and escaped as HTML
-    # (then as XML), a 文号 or title holding "<b>" or "<script>" shows as text in every reader.
-    summary = escape(html.escape(" · ".join(facts), quote=False))
-    lines += [f'    <summary type="html">{summary}</summary>', "  </entry>"]
+    lines += [f"    {summary(' · '.join(facts))}", "  </entry>"]
     return lines
 
 

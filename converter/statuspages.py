@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
+from . import feed
 from .link import Corpus
 from .model import PolicyDocument
 from .render import esc, esc_short
@@ -105,7 +106,7 @@ def status_feed(corpus: Corpus) -> str:
             f"    <id>urn:policy-library:status:{escape(d.slug)}:{status}:{day}</id>",
             f"    <updated>{day}T00:00:00+08:00</updated>",
             f"    <category term={quoteattr(LABELS[status])}/>",
-            f"    <summary>{escape(clause or LABELS[status])}</summary>",
+            f"    {feed.summary(clause or LABELS[status])}",
             "  </entry>",
         ]
     lines.append("</feed>")

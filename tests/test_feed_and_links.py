@@ -68,3 +68,19 @@ def test_attachments_of_a_page_without_a_known_address_count_as_external():
     [link] = _links(_page_with_attachments(None, "https://www.gov.cn/files/a.pdf"))
     assert link.get("rel") == "noopener nofollow"
     assert "（外部网站：www.gov.cn）" in link.getparent().text_content()
+
+
+def test_status_feed_summaries_are_declared_html_and_show_a_clause_as_written():
+    from converter import pipeline
+    from converter.link import link
+    from converter.model import Clause
+
+    clause = "本办法<b>自2020年1月1日</b>起施行。"
+    d = doc("x", "某某办法", "甲发〔2019〕1号")
+    d.clauses = [Clause("effective", clause, date="2020-01-01")]
+    status_feed = pipeline.pages(link([d], "2024-01-01"))["status-feed.xml"]
+    summaries = _summaries(status_feed)
+    assert summaries and all(s.get("type") == "html" for s in summaries)
+    shown = [lxml.html.fragment_fromstring(s.text, create_parent="div") for s in summaries]
+    assert all(len(s) == 0 for s in shown)
+    assert clause in [s.text_content() for s in shown]
