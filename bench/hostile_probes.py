@@ -106,7 +106,7 @@ def stalled_source() -> tuple[str, float]:
     src.mkdir()
     for p in sorted((CODE / "sources").glob("*.txt")):
         (src / p.name).write_bytes(p.read_bytes())
-    (src / "stalled.txt").write_bytes(sorted((CODE / "sources").glob("*.txt"))[0].read_bytes())
+    (src / "stalled.txt").write_bytes(min((CODE / "sources").glob("*.txt")).read_bytes())
     budget = ["--time-budget", "3"] if "--time-budget" in _help() else []
     return run([sys.executable, "-c", STALLED_BUILD, "build", "-j", "2", "--no-cache", *budget, "--sources", str(src),
                 "--out", str(WORK / "stalled-docs")])
@@ -114,7 +114,7 @@ def stalled_source() -> tuple[str, float]:
 
 def _help() -> str:
     env = {**os.environ, "PYTHONPATH": str(CODE)}
-    return subprocess.run([sys.executable, "-m", "converter", "build", "-h"], cwd=CODE, env=env, capture_output=True, text=True).stdout
+    return subprocess.run([sys.executable, "-m", "converter", "build", "-h"], cwd=CODE, env=env, capture_output=True, text=True, check=False).stdout
 
 
 def _children(pid: int) -> set[int]:
@@ -178,7 +178,7 @@ def main() -> None:
     slow_build = STALLED_BUILD.replace('if raw.path.name == "stalled.txt" else None', "")
     has_deadline = "--deadline" in subprocess.run(
         [sys.executable, "-m", "scraper", "fetch", "-h"], cwd=CODE, env={**os.environ, "PYTHONPATH": str(CODE)},
-        capture_output=True, text=True).stdout
+        capture_output=True, text=True, check=False).stdout
     deadline = "--deadline 5" if has_deadline else ""
     probes = {
         "4 convert 50,000 nested <div>": lambda: nested(50_000),

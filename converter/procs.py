@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 LIVENESS_INTERVAL = 1.0  # seconds between two checks that the parent is still there

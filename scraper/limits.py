@@ -154,9 +154,9 @@ class _DeadlineStream(httpcore.NetworkStream):
 def install_backend(client: httpx.Client, backend: DeadlineBackend) -> None:
     """Put ``backend`` under every transport of ``client`` (the default one and any proxy's).
     httpx has no public way to choose httpcore's network backend; its pools keep it here."""
-    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001
+    transports = [client._transport, *client._mounts.values()]
     for transport in filter(None, transports):
         pool = getattr(transport, "_pool", None)
         if pool is None or not hasattr(pool, "_network_backend"):
             raise RuntimeError(f"cannot bound the time of {type(transport).__name__}: httpx/httpcore changed")
-        pool._network_backend = backend  # noqa: SLF001
+        pool._network_backend = backend

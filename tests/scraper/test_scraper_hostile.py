@@ -231,9 +231,9 @@ def test_a_name_that_resolves_public_when_checked_but_connects_to_loopback_is_re
     policy = AddressPolicy(start_is_private=False, resolve=lambda host: ["93.184.216.34"])
     server.page("/secret", b"internal")
     start = server.redirect("/go", f"http://localhost:{server.port}/secret")
-    with Fetcher(dataclasses.replace(options, respect_robots=False), address_policy=policy) as fetcher:
-        with pytest.raises(FetchError) as info:
-            fetcher.get(start)
+    opts = dataclasses.replace(options, respect_robots=False)
+    with Fetcher(opts, address_policy=policy) as fetcher, pytest.raises(FetchError) as info:
+        fetcher.get(start)
     assert "refused" in info.value.reason
     assert server.hits["/secret"] == 0
 
