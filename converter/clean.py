@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from itertools import islice
 
 from . import hanzi, html, numbering, pagemeta, sanitize
+from .formats import source as formats_source
 from .messages import Note, note
 from .model import CleaningRecord, CleanText, Para, RawSource, SourceError
 from .tables import compiled, load
@@ -270,6 +271,8 @@ def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> html.HtmlPa
 
 
 def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: list[str]) -> list[Para]:
+    if raw.document is not None:  # a Word/PDF/OFD/scan file, already read into paragraphs
+        return formats_source.clean_paras(raw, record, page, warnings)
     text = raw.text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[str] | None = text.split("\n")
     # Every control character removed here is unprintable: lines that are all printable (as

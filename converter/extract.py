@@ -159,6 +159,10 @@ def extract(doc: DocumentText) -> PolicyDocument:
         source["fetched_at"] = src.meta.fetched_at
     if page.get("origin"):
         source["origin"] = page["origin"]
+    if src.document is not None:  # which file and tool the text came from
+        source["extracted_from"] = src.document.provenance(src.rel)
+    if src.meta.extra.get("attachment_of"):
+        source["attachment_of"] = src.meta.extra["attachment_of"]
     extra = {k: page[k] for k in ("disclosure", "author") if page.get(k)}
     topics = overrides.get("topics") or page.get("topics") or []
     clauses = validity.extract(title, blocks, doc_number, doc_type, cites, header.attachments)

@@ -47,6 +47,8 @@ class RawSource:
     sha256: str
     meta: SourceMeta
     sidecar: str | None = None  # relative path of the sidecar, when there is one
+    # A document file (Word, PDF, OFD, scan…): what converter/formats read from it (an Extracted).
+    document: Any = None
 
 
 @dataclass

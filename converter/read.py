@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from . import formats
+from .formats import source as formats_source
 from .model import RawSource, SourceError, SourceMeta
 
 SIDECAR_SUFFIX = ".meta.yml"
@@ -111,6 +113,11 @@ def read_source(path: Path, root: Path) -> RawSource:
     if size > MAX_SOURCE_BYTES:
         raise SourceError(rel, f"file is {size / 1e6:.0f} MB, over the {MAX_SOURCE_BYTES // 2**20} MiB limit for a page")
     data = path.read_bytes()
+    kind = formats.sniff(data)
+    if kind is not None:  # a document file, not a page: its format's reader (converter/formats)
+        side = sidecar_path(path)
+        side_rel = side.relative_to(root).as_posix() if side.exists() and side.is_relative_to(root) else None
+        return formats_source.read_document(path, root, rel, data, kind, read_sidecar(path, rel), side_rel)
     for magic, kind in BINARY_MAGIC.items():
         if data.startswith(magic):
             raise SourceError(rel, f"binary file ({kind}), not a web page")

@@ -17,6 +17,7 @@ import yaml
 from . import htmltable, messages
 from .citations import normalise_title
 from .clean import _classify
+from .formats import KINDS, SCAN_NOTE
 from .model import Block, Cell, PolicyDocument, Removal
 from .places import LEVEL_NAMES
 
@@ -262,8 +263,21 @@ def card(doc: PolicyDocument) -> list[str]:
     ]
     lines = ['<div class="policy-card" markdown>', "", "| 标题 | " + esc(doc.title) + " |", "| --- | --- |"]
     lines += [f"| {k} | {esc(v) if v else '—'} |" for k, v in rows]
-    lines += [f"| 来源 | {source or '—'} |", "", "</div>", ""]
-    return lines
+    lines += [f"| 来源 | {source or '—'} |"]
+    lines += extraction_rows(doc.source.get("extracted_from"))
+    return lines + ["", "</div>", ""]
+
+
+def extraction_rows(ext: dict[str, Any] | None) -> list[str]:
+    """Which file and tool a document's text came from; a scan says its text may be wrong."""
+    if not ext:
+        return []
+    kind = KINDS.get(ext.get("format", ""), ("", ext.get("format", "")))[1]
+    name = ext.get("file", "").rsplit("/", 1)[-1]
+    rows = [f"| 文本来自 | {esc(name)}（{esc(kind)}，{esc(ext.get('tool', ''))}） |"]
+    if ext.get("ocr_confidence") is not None:
+        rows.append(f"| 识别说明 | {SCAN_NOTE}（识别置信度 {ext['ocr_confidence']:.0f}%） |")
+    return rows
 
 
 def block_md(b: Block, linker: Callable[[str], str] | None = None, home: str | None = None) -> list[str]:
@@ -401,6 +415,11 @@ def record_md(doc: PolicyDocument) -> list[str]:
     for k, v in facts:
         if v:
             lines.append(f"    - {k}：{esc(v)}")
+    ext = src.get("extracted_from")
+    if ext:
+        lines.append(f"    - 文本提取：{esc(ext.get('file', ''))}，{esc(ext.get('tool', ''))}")
+        if ext.get("ocr_confidence") is not None:
+            lines.append(f"    - 识别置信度：{ext['ocr_confidence']:.0f}%（{SCAN_NOTE}）")
     counts = doc.record.counts()
     if counts:
         lines.append("    - 清洗统计：" + "，".join(f"{esc(_count_label(k))} {v}" for k, v in counts.items()))

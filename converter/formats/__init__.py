@@ -1,0 +1,219 @@
+"""Documents that are files rather than web pages: Word, WPS, PDF, OFD, spreadsheets, scans.
+
+``sniff`` names a file's format from its magic bytes (never its extension); ``extract`` turns
+it into paragraphs (text and tables) that go through the same clean -> split -> extract ->
+render pipeline as a page, with a record of which tool read it. Every reader runs under the
+per-file limits below; a file that breaks one is a SourceError naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import signal
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ..model import Para, SourceError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the read stage's limit for any source
+MAX_SECONDS = 120  # per file, every tool included
+MAX_PAGES = 500  # a PDF or OFD longer than this is a book or an attack, not a policy document
+MAX_OCR_PAGES = 40
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a .docx/.xlsx/.ofd is a zip: a bomb is refused before reading
+MAX_ZIP_RATIO = 200
+MAX_ZIP_ENTRIES = 5000
+
+# Kinds a reader exists for, with the extension a published copy gets and its Chinese name.
+KINDS: dict[str, tuple[str, str]] = {
+    "docx": (".docx", "Word 文档"),
+    "doc": (".doc", "Word 97-2003 文档"),
+    "wps": (".wps", "WPS 文字文档"),
+    "pdf": (".pdf", "PDF 文档"),
+    "ofd": (".ofd", "OFD 版式文档"),
+    "xlsx": (".xlsx", "Excel 表格"),
+    "xls": (".xls", "Excel 97-2003 表格"),
+    "image": (".png", "图片"),
+    "scan": (".pdf", "扫描件 PDF"),
+    "wps": (".wps", "WPS 文字文档"),
+}
+SCAN_NOTE = "本文由扫描件识别，可能有误"
+IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg", b"GIF87a": ".gif", b"GIF89a": ".gif",
+    b"II*\x00": ".tif", b"MM\x00*": ".tif", b"BM": ".bmp",
+}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class Timeout(Exception):
+    pass
+
+
+@dataclass
+class Extracted:
+    """What a format reader found: paragraphs, and the provenance the card and record show."""
+
+    paras: list[Para]
+    kind: str
+    tool: str
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, text) of page furniture
+    page: dict[str, Any] = field(default_factory=dict)  # metadata, e.g. a fallback title
+    ocr_confidence: float | None = None  # mean word confidence (0-100) when the text was recognised
+    low_confidence: list[str] = field(default_factory=list)  # recognised lines below LOW_CONFIDENCE
+    warnings: list[str] = field(default_factory=list)
+
+    def provenance(self, file: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": file, "format": self.kind, "tool": self.tool}
+        if self.ocr_confidence is not None:
+            out["ocr_confidence"] = round(self.ocr_confidence, 1)
+        return out
+
+
+def sniff(data: bytes) -> str | None:
+    """The format of ``data`` by its magic bytes; None for text (a web page)."""
+    head = data[:1024]
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data)
+    if data.startswith(OLE_MAGIC):
+        return _ole_kind(data)
+    if any(data.startswith(m) for m in IMAGE_MAGIC):
+        return "image"
+    return None
+
+
+def _zip_kind(data: bytes) -> str:
+    try:
+        names = {n.lower() for n in zipfile.ZipFile(io.BytesIO(data)).namelist()}
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "zip?"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "ofd.xml" in names:
+        return "ofd"
+    return "zip"
+
+
+def _ole_kind(data: bytes) -> str:
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except (OSError, ValueError) as exc:  # olefile raises OSError for a broken compound file
+        del exc
+        return "ole?"
+    streams = {"/".join(s).lower() for s in ole.listdir()}
+    ole.close()
+    if "encryptedpackage" in streams:
+        return "encrypted"
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if "worddocument" in streams:
+        return "doc"
+    return "ole"
+
+
+def check_zip(data: bytes, rel: str) -> zipfile.ZipFile:
+    """The archive, once its declared sizes show it is not a zip bomb."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SourceError(rel, f"corrupt file: not a readable zip archive ({exc})") from exc
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if len(infos) > MAX_ZIP_ENTRIES or total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
+        raise SourceError(
+            rel, f"refused: the archive unpacks to {total / 2**20:.0f} MiB in {len(infos)} entries "
+            f"({total / packed:.0f}× its size): a zip bomb, not a document",
+        )
+    return zf
+
+
+def read_member(zf: zipfile.ZipFile, name: str, rel: str) -> bytes:
+    """One member, read no further than its declared size (a lying header cannot inflate it)."""
+    info = zf.getinfo(name)
+    with zf.open(info) as fh:
+        data = fh.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise SourceError(rel, f"corrupt file: {name} is larger than its archive header says")
+    return data
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, rel: str) -> Iterator[None]:
+    """Interrupt in-process parsing (pdfminer, python-docx are pure Python) after ``seconds``.
+    Only the main thread can take a signal; elsewhere the readers' own deadlines apply."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _alarm(signum: int, frame: object) -> None:
+        raise Timeout()
+
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except Timeout:
+        raise SourceError(rel, f"gave up after {seconds:.0f} s (the per-file time limit)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+class Deadline:
+    """The time left for one file, shared by every tool that reads it."""
+
+    def __init__(self, seconds: float = MAX_SECONDS):
+        self.end = time.monotonic() + seconds
+
+    def left(self, rel: str) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise SourceError(rel, f"gave up after {MAX_SECONDS} s (the per-file time limit)")
+        return left
+
+
+UNSUPPORTED = {
+    "zip": "a zip archive that is not a Word, Excel or OFD document (unpack it and add the files)",
+    "zip?": "corrupt file: it starts like a zip (.docx/.xlsx/.ofd) but cannot be opened",
+    "ole?": "corrupt file: it starts like an Office 97-2003 document but cannot be opened",
+    "ole": "an Office 97-2003 file that is neither a Word document nor a workbook",
+    "encrypted": "encrypted (password-protected) document: it cannot be read without the password",
+}
+
+
+def reader_for(kind: str) -> Callable[[bytes, str, Deadline], Extracted]:
+    from . import office, ocr, ofd, pdf, sheet, word
+
+    readers: dict[str, Callable[[bytes, str, Deadline], Extracted]] = {
+        "docx": word.read_docx, "doc": office.read_legacy, "pdf": pdf.read_pdf, "ofd": ofd.read_ofd,
+        "xlsx": sheet.read_sheet, "xls": sheet.read_sheet, "image": ocr.read_image,
+    }
+    return readers[kind]
+
+
+def extract(data: bytes, rel: str, kind: str | None = None) -> Extracted:
+    """Read one document file; a SourceError says what is wrong with it (or what to install)."""
+    kind = kind or sniff(data)
+    if kind is None:
+        raise SourceError(rel, "not a document file")
+    if kind in UNSUPPORTED:
+        raise SourceError(rel, UNSUPPORTED[kind])
+    deadline = Deadline()
+    with time_limit(MAX_SECONDS, rel):
+        if kind == "doc" and Path(rel).suffix.lower() == ".wps":
+            kind = "wps"  # Kingsoft's .wps is a Word 97 file inside: same reader, its own name
+        result = reader_for("doc" if kind == "wps" else kind)(data, rel, deadline)
+    result.kind = kind if result.kind in ("doc", "") else result.kind
+    if not any(p.text.strip() or p.rows for p in result.paras):
+        raise SourceError(rel, f"no text found in the {KINDS.get(kind, (kind, kind))[1]}")
+    return result

@@ -1,0 +1,135 @@
+"""PDF: text PDFs through pdfplumber (lines re-joined into paragraphs, running headers, footers
+and page numbers dropped, tables kept, two-column pages read column by column); scans and PDFs
+whose text comes out as (cid:NNN) through OCR."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+
+from ..model import Para, SourceError
+from . import MAX_PAGES, Deadline, Extracted, layout, ocr
+
+_CID = re.compile(r"\(cid:\d+\)")
+# pdfminer logs every odd font it meets; a problem that matters is raised, not logged.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+MIN_TEXT_CHARS = 20  # fewer characters on every page: a scan (perhaps with a stamp's text)
+
+
+def _open(data: bytes, rel: str) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n = len(pdf.pages)
+    except PDFPasswordIncorrect:
+        raise SourceError(rel, "encrypted (password-protected) PDF: it cannot be read without the password") from None
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds for a broken file
+        if "password" in str(exc).lower() or type(exc).__name__.startswith("PDFEncryption"):
+            raise SourceError(rel, "encrypted (password-protected) PDF: it cannot be read without the password") from None
+        raise SourceError(rel, f"corrupt PDF: {type(exc).__name__}: {exc}".rstrip(": ")) from None
+    if n > MAX_PAGES:
+        pdf.close()
+        raise SourceError(rel, f"PDF has {n} pages, over the {MAX_PAGES}-page limit for one document")
+    if n == 0:
+        pdf.close()
+        raise SourceError(rel, "corrupt PDF: no pages")
+    return pdf
+
+
+def _column_gap(words: list[dict], width: float) -> float | None:
+    """The x of an empty vertical band in the middle third that splits the page into two columns."""
+    if len(words) < 40:
+        return None
+    lo, hi = int(width * 0.3), int(width * 0.7)
+    covered = bytearray(hi - lo + 1)
+    for w in words:
+        a, b = max(lo, int(w["x0"])), min(hi, int(w["x1"]) + 1)
+        for x in range(a, b):
+            covered[x - lo] = 1
+    free = [x + lo for x, c in enumerate(covered) if not c]
+    if not free:
+        return None
+    left = sum(1 for w in words if w["x1"] < free[0])
+    right = sum(1 for w in words if w["x0"] > free[-1])
+    if left < 0.25 * len(words) or right < 0.25 * len(words):
+        return None
+    return (free[0] + free[-1]) / 2
+
+
+def _lines(page: Any, bbox: tuple[float, float, float, float] | None = None) -> list[layout.Line]:
+    region = page.crop(bbox) if bbox else page
+    out = []
+    for ln in region.extract_text_lines(strip=True, return_chars=True):
+        chars = ln.get("chars") or []
+        size = sorted(c.get("size", 0) for c in chars)[len(chars) // 2] if chars else 0.0
+        out.append(layout.Line(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"], size))
+    return out
+
+
+def _page(page: Any) -> tuple[layout.Page, list[tuple[float, Para]]]:
+    """A page's text lines in reading order, and its tables (with their top, to place them)."""
+    tables = page.find_tables()
+    bboxes = [t.bbox for t in tables]
+    rest = page.filter(lambda o: not any(b[0] <= o.get("x0", -1) and o.get("x1", 1e9) <= b[2] and b[1] <= o.get("top", -1) and o.get("bottom", 1e9) <= b[3] for b in bboxes)) if bboxes else page
+    gap = _column_gap(rest.extract_words(), page.width)
+    if gap is None:
+        lines = _lines(rest)
+    else:
+        lines = _lines(rest, (0, 0, gap, page.height)) + _lines(rest, (gap, 0, page.width, page.height))
+    found = []
+    for t in tables:
+        rows = [[re.sub(r"\s+", "", c or "") for c in row] for row in t.extract()]
+        if rows:
+            found.append((t.bbox[1], Para("", kind="table", rows=rows)))
+    return layout.Page(lines, page.width, page.height), found
+
+
+def read_pdf(data: bytes, rel: str, deadline: Deadline) -> Extracted:
+    pdf = _open(data, rel)
+    try:
+        text = ""
+        for p in pdf.pages:
+            deadline.left(rel)
+            text += "".join(c.get("text", "") for c in p.chars)
+        han = len(re.findall(r"[\u4e00-\u9fff]", text))
+        cid = len(_CID.findall(text)) + text.count("\ufffd")
+        if len(text.strip()) < MIN_TEXT_CHARS * len(pdf.pages) or cid > han:
+            reason = "scan (no text layer)" if cid <= han else "text layer unreadable ((cid:NNN) glyph codes)"
+            result = ocr.read_pdf_pages(data, rel, len(pdf.pages), deadline)
+            result.warnings.append(f"PDF text read by OCR: {reason}")
+            return result
+        pages, tables = [], []
+        for p in pdf.pages:
+            deadline.left(rel)
+            page, found = _page(p)
+            pages.append(page)
+            tables.append(found)
+        removed = layout.strip_furniture(pages)
+        paras = _with_tables(pages, tables)
+        return Extracted(paras, "pdf", "pdfplumber", removed=removed)
+    finally:
+        pdf.close()
+
+
+def _with_tables(pages: list[layout.Page], tables: list[list[tuple[float, Para]]]) -> list[Para]:
+    """Paragraphs of all pages, each table placed before the first line below it on its page."""
+    if not any(tables):
+        return [Para(t) for t in layout.paragraphs(pages)]
+    out: list[Para] = []
+    for page, found in zip(pages, tables):
+        pending = sorted(found, key=lambda x: x[0])
+        above: list[layout.Line] = []
+        for ln in page.lines:
+            while pending and pending[0][0] < ln.top:
+                out += [Para(t) for t in layout.paragraphs([layout.Page(above, page.width, page.height)])]
+                out.append(pending.pop(0)[1])
+                above = []
+            above.append(ln)
+        out += [Para(t) for t in layout.paragraphs([layout.Page(above, page.width, page.height)])]
+        out += [p for _, p in pending]
+    return out
