@@ -43,9 +43,13 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 SCAN_NOTE = "本文由扫描件识别，可能有误"
 IMAGE_MAGIC = {
-    b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg", b"GIF87a": ".gif", b"GIF89a": ".gif",
-    b"II*\x00": ".tif", b"MM\x00*": ".tif", b"BM": ".bmp",
+    b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF",
+    b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"BM": "BMP",
 }
+
+
+def image_format(data: bytes) -> str:
+    return next((name for magic, name in IMAGE_MAGIC.items() if data.startswith(magic)), "")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 

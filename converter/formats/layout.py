@@ -125,7 +125,7 @@ def _continues(prev: Line, ln: Line, left: float, right: float, cw: float) -> bo
         return False
     # A title wrapped over centred lines: the next line is centred too (a paragraph's last line
     # starts at the margin), under a full or centred line on the same axis.
-    if not _centred(ln, left, right, cw) or (prev.size and ln.size and abs(prev.size - ln.size) > 0.3 * max(prev.size, ln.size)):
+    if not _centred(ln, left, right, cw) or (prev.size and ln.size and abs(prev.size - ln.size) > 0.2 * max(prev.size, ln.size)):
         return False
     return prev_full or (_centred(prev, left, right, cw) and abs((ln.x0 + ln.x1) / 2 - (prev.x0 + prev.x1) / 2) < 1.5 * cw)
 

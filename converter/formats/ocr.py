@@ -137,15 +137,20 @@ def read_pdf_pages(data: bytes, rel: str, n_pages: int, deadline: Deadline) -> E
 def read_image(data: bytes, rel: str, deadline: Deadline) -> Extracted:
     from PIL import Image
 
+    from . import image_format
+
+    name = f"{image_format(data)} image"
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as im:
             if im.width * im.height > MAX_PIXELS:
-                raise SourceError(rel, f"image of {im.width}×{im.height} pixels, over the {MAX_PIXELS // 10**6}-megapixel limit")
+                raise SourceError(rel, f"{name} of {im.width}×{im.height} pixels, over the {MAX_PIXELS // 10**6}-megapixel limit")
             im.seek(0)
             image = im.convert("L")
-    except (OSError, Image.DecompressionBombError) as exc:
-        raise SourceError(rel, f"corrupt or oversized image: {exc}") from None
+    except Image.DecompressionBombError:
+        raise SourceError(rel, f"{name} over the {MAX_PIXELS // 10**6}-megapixel limit (a decompression bomb)") from None
+    except (OSError, SyntaxError, ValueError):
+        raise SourceError(rel, f"corrupt {name}: it cannot be decoded") from None
     with tempfile.TemporaryDirectory(prefix="policy-ocr-") as tmp:
         path = Path(tmp) / "image.png"
         image.save(path)

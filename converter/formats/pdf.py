@@ -29,9 +29,10 @@ def _open(data: bytes, rel: str) -> Any:
     except PDFPasswordIncorrect:
         raise SourceError(rel, "encrypted (password-protected) PDF: it cannot be read without the password") from None
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds for a broken file
-        if "password" in str(exc).lower() or type(exc).__name__.startswith("PDFEncryption"):
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps them
+        if isinstance(inner, PDFPasswordIncorrect) or "password" in str(inner).lower() or "encrypt" in type(inner).__name__.lower():
             raise SourceError(rel, "encrypted (password-protected) PDF: it cannot be read without the password") from None
-        raise SourceError(rel, f"corrupt PDF: {type(exc).__name__}: {exc}".rstrip(": ")) from None
+        raise SourceError(rel, f"corrupt PDF: {type(inner).__name__}: {inner}".rstrip(": ")) from None
     if n > MAX_PAGES:
         pdf.close()
         raise SourceError(rel, f"PDF has {n} pages, over the {MAX_PAGES}-page limit for one document")
