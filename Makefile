@@ -12,7 +12,7 @@ AS_OF  ?= $(shell cat status-as-of 2>/dev/null)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all venv docs site serve test clean browser-deps axe bench-search add check bench bench-large fuzz eval status-today
+.PHONY: all venv docs site serve test clean browser-deps office-deps axe bench-search bench-formats add check bench bench-large fuzz eval status-today
 
 all: site
 
@@ -42,7 +42,7 @@ check: venv
 	$(BIN)/python -m converter check -j $(JOBS)
 
 ## site: docs/ -> site/ with MkDocs (strict); dates come from the sources, not the clock
-site: docs
+site: office-deps docs
 	SOURCE_DATE_EPOCH=$$($(BIN)/python -m converter epoch) $(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m converter.search site
 	@echo "site/ built: $$(ls docs/policies/*.md | grep -vc /index.md) document pages"
@@ -70,7 +70,20 @@ $(AXE): package.json package-lock.json
 
 axe: $(AXE)
 
-test: venv browser-deps axe
+## office-deps: LibreOffice (Writer, no GUI) for .doc/.wps and tesseract with its Simplified Chinese
+## model for scans; without them those sources are reported with what to install and the rest builds
+office-deps:
+	@(command -v soffice >/dev/null && command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim) || ( \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends \
+	    libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei ) \
+	  || echo "office-deps: could not install LibreOffice/tesseract; .doc/.wps files and scans will be reported, not converted"
+
+## bench-formats: per-format reading speed and OCR character accuracy on one generated policy text
+bench-formats: venv office-deps
+	$(BIN)/python bench/formats.py
+
+test: venv browser-deps axe office-deps
 	$(BIN)/python -m pytest -q
 
 ## bench-search: search recall and false hits on docs/, then payload, time and page size at 10,000 generated

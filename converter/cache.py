@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .formats import source as formats_source
 from .read import sidecar_path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -31,7 +32,10 @@ DEFAULT_DIR = ROOT / ".cache" / "converter"
 FORMAT = 1  # bump when the shape of a cache entry changes
 # Code outside converter/ that the conversion runs, and libraries whose version can change output.
 EXTRA_CODE = (ROOT / "scraper" / "encoding.py",)
-LIBRARIES = ("beautifulsoup4", "lxml", "PyYAML", "charset-normalizer", "opencc")
+LIBRARIES = (
+    "beautifulsoup4", "lxml", "PyYAML", "charset-normalizer", "opencc",
+    "pdfplumber", "pdfminer.six", "pypdfium2", "python-calamine", "olefile", "pillow",
+)
 
 
 def code_files(package: Path = PACKAGE) -> list[Path]:
@@ -42,7 +46,9 @@ def code_files(package: Path = PACKAGE) -> list[Path]:
 
 
 def _library_versions() -> str:
-    out = []
+    from .formats import tools
+
+    out = [tools.signature()]  # LibreOffice or tesseract installed since the last build: convert again
     for name in LIBRARIES:
         try:
             out.append(f"{name}=={metadata.version(name)}")
@@ -98,6 +104,9 @@ def source_key(path: Path, root: Path, version: str | None = None, parents: dict
         h.update(f"unreadable {exc.errno}".encode())
     side = sidecar_path(path)
     h.update(hashlib.sha256(side.read_bytes()).digest() if side.is_file() else b"no sidecar")
+    page_side = formats_source.page_sidecar(path)  # an attachment takes its name and address from its page's
+    if page_side is not None and page_side.is_file():
+        h.update(hashlib.sha256(page_side.read_bytes()).digest())
     return h.hexdigest()
 
 

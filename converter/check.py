@@ -443,7 +443,7 @@ def run(root: Path, sources: Path | None = None, docs: Path | None = None, jobs:
     side_problems, broken = check_sidecars(sources, root)
     report.problems += side_problems
 
-    result = pipeline.convert_many(paths, root, jobs)
+    result = pipeline.convert_sources(paths, root, jobs)
     for exc in result.problems:
         if exc.file not in broken:  # an unreadable sidecar is already reported, once
             report.problems.append(_convert_problem(exc.file, exc.reason))

@@ -33,7 +33,11 @@ MAX_STEM_BYTES = 120
 
 def slug_for(doc: DocumentText) -> str:
     """A file-system-safe, stable name: the source's stem, plus -2, -3 for later documents."""
-    stem = _STEM_SAFE.sub("-", doc.source.path.stem).strip("-")
+    path = doc.source.path
+    # An attachment (NAME.attachments/FILE) is named after its page: file names like
+    # P020230508.pdf repeat from site to site.
+    name = f"{path.parent.name.removesuffix('.attachments')}_{path.stem}" if path.parent.name.endswith(".attachments") else path.stem
+    stem = _STEM_SAFE.sub("-", name).strip("-")
     stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip("-") or doc.source.sha256[:12]
     if stem.lower() in RESERVED_STEMS:
         stem += "_"
@@ -160,9 +164,10 @@ def extract(doc: DocumentText) -> PolicyDocument:
     if page.get("origin"):
         source["origin"] = page["origin"]
     if src.document is not None:  # which file and tool the text came from
-        source["extracted_from"] = src.document.provenance(src.rel)
-    if src.meta.extra.get("attachment_of"):
-        source["attachment_of"] = src.meta.extra["attachment_of"]
+        source["extracted_from"] = src.document.provenance(src.rel, src.sha256, src.meta.url)
+    for key in ("attachment_of", "attachment_name", "page_url"):  # an attachment: its page, and the link text there
+        if src.meta.extra.get(key):
+            source[key] = src.meta.extra[key]
     extra = {k: page[k] for k in ("disclosure", "author") if page.get(k)}
     topics = overrides.get("topics") or page.get("topics") or []
     clauses = validity.extract(title, blocks, doc_number, doc_type, cites, header.attachments)

@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import status
+from . import attachments, status
 from .citations import is_order_number, number_key, title_key, title_keys
 from .model import Citation, PolicyDocument
 
@@ -200,6 +200,7 @@ def link(docs: list[PolicyDocument], as_of: str | None = None) -> Corpus:
     """Resolve citations and validity relations; statuses are as of ``as_of`` (YYYY-MM-DD;
     default: the date recorded for the committed docs/, status.recorded_as_of)."""
     unique_slugs(docs)
+    attachments.link_pages(docs)  # slugs are final: 附件 links to the attachments' own pages
     docs = sorted(docs, key=lambda d: d.slug)
     corpus = Corpus(docs)
     index = _Index(docs)

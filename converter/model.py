@@ -157,6 +157,8 @@ class Block:
     rows: list[list[str]] | None = None
     href: str | None = None
     cells: list[list[Cell]] | None = None  # tables: rows of cells with spans and header flags
+    target: str | None = None  # attachment: the slug of its own page
+    download: str | None = None  # attachment, download: the original file, relative to the page
 
 
 @dataclass

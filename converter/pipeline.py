@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import cache, compare, crosslinks, graph, guide, procs, search, site, statuspages, timeline
+from . import attachments, cache, compare, crosslinks, graph, guide, procs, search, site, statuspages, timeline
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
@@ -33,6 +33,7 @@ from .split import split
 GENERATED = (
     f"{site.POLICY_DIR}/**/*.md", "browse/**/*.md", f"{crosslinks.CITED_DIR}/**/*.md", f"{search.DOC_NUMBERS}/*.json",
     f"{compare.COMPARE_DIR}/**/*.md",
+    f"{attachments.DOWNLOAD_DIR}/**/*",
 )
 
 
@@ -170,6 +171,16 @@ def convert_many(
     return result
 
 
+def convert_sources(
+    paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None, budget: float | None = TIME_BUDGET,
+) -> Result:
+    """``convert_many`` over pages and their attachments (NAME.attachments/), an attachment that
+    is its page's document put in the page's place (converter/attachments.py)."""
+    result = convert_many(attachments.with_attachments(paths), root, jobs, cache_dir, budget)
+    attachments.promote(result)
+    return result
+
+
 def render_page(d: PolicyDocument, corpus: Corpus, links: list[str] | None = None) -> str:
     if links is None:
         links = crosslinks.link_section(d, corpus)
@@ -183,7 +194,9 @@ def page_key(doc_key: str, d: PolicyDocument, corpus: Corpus, links: list[str]) 
     targets = [(e.citation.doc_number, e.citation.title, crosslinks.page_of(e)) for e in corpus.outgoing(d.slug)]
     # The status and relations (dataclasses: their repr is their content), and the status
     # badges of the documents the link lines name.
-    return hashlib.sha256(repr((doc_key, d.slug, links, targets, d.validity)).encode("utf-8")).hexdigest()
+    # Links to attachments' pages and originals are set after conversion, from the other sources.
+    files = [(b.kind, b.target, b.download) for b in d.blocks if b.kind in ("attachment", "parent", "download")]
+    return hashlib.sha256(repr((doc_key, d.slug, links, targets, d.validity, files)).encode("utf-8")).hexdigest()
 
 
 # Rendering every page is most of a rebuild from the cache; with -j, worker processes forked
@@ -255,12 +268,13 @@ def pages(corpus: Corpus, jobs: int = 1, rendered: list[str] | None = None) -> d
     return out
 
 
-def all_pages(corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str] | None = None) -> dict[str, str]:
-    """Everything ``build`` writes: ``pages`` plus the contributor guide copied from the project root."""
-    return {**pages(corpus, jobs, rendered), **guide.pages(root)}
+def all_pages(corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str] | None = None) -> dict[str, str | bytes]:
+    """Everything ``build`` writes: ``pages``, the contributor guide copied from the project root,
+    and the attachments' original files offered for download."""
+    return {**pages(corpus, jobs, rendered), **guide.pages(root), **attachments.downloads(corpus.docs, root)}
 
 
-def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
+def write_pages(out_dir: Path, generated: dict[str, str | bytes], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
     written, removed = [], []
     root = out_dir.resolve()
     parents: dict[Path, Path] = {}
@@ -269,7 +283,7 @@ def write_pages(out_dir: Path, generated: dict[str, str], owned: tuple[str, ...]
         target = targets[rel]
         if not target.is_relative_to(root):  # a slug can never climb out of docs/
             raise ValueError(f"refusing to write outside {root}: {rel}")
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
         if target.exists() and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -291,7 +305,7 @@ def build(
 ) -> Result:
     """``as_of``: the reference date of statuses (default: the recorded one, status.recorded_as_of);
     ``budget``: seconds each source may take to convert."""
-    result = convert_many(list_sources(sources), root, jobs, cache_dir, budget)
+    result = convert_sources(list_sources(sources), root, jobs, cache_dir, budget)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
     rendered = render_reusing(corpus, result.doc_keys, cache_dir, jobs) if cache_dir is not None else None

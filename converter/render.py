@@ -305,9 +305,8 @@ def block_md(b: Block, linker: Callable[[str], str] | None = None, home: str | N
         return ["  \n".join(esc(line) for line in b.text.split("\n")), "{: .signature }", ""]
     if b.kind == "table":
         return table_md(b.rows or [], b.cells) + [""]
-    if b.kind == "attachment":
-        url = safe_url(b.href)
-        return [attachment_md(b.text, url, home) if url else f"- 附件：{esc(b.text)}", ""]
+    if b.kind in ("attachment", "parent", "download"):
+        return [attachment_md(b, home), ""]
     return [text_md(b.text), ""]
 
 
@@ -315,13 +314,24 @@ def _host(url: str | None) -> str | None:
     return (urlsplit(url).hostname or None) if url else None
 
 
-def attachment_md(text: str, url: str, home: str | None) -> str:
-    """An attachment link; one to another host than the page's (a file anyone may have put
-    there) says so: its host is shown and the link carries rel="noopener nofollow"."""
+def attachment_md(b: Block, home: str | None = None) -> str:
+    """An attachment line: its own page when converted, else its address, and the original to
+    download; an address on another host than the page's (a file anyone may have put there)
+    says so: its host is shown and the link carries rel="noopener nofollow"."""
+    if b.kind == "parent":
+        return f"- 所属页面：[{esc(b.text)}]({b.target}.md)"
+    if b.kind == "download":
+        return f"- 原件下载：[{esc(b.text)}]({b.download})"
+    download = f"（[下载原件]({b.download})）" if b.download else ""
+    if b.target:
+        return f"- 附件：[{esc(b.text)}]({b.target}.md){download}"
+    url = safe_url(b.href)
+    if url is None:
+        return f"- 附件：{esc(b.text)}"
     host = _host(url)
     if host is None or host == home:
-        return f"- 附件：[{esc(text)}]({url})"
-    return f'- 附件：[{esc(text)}]({url}){{: rel="noopener nofollow" .external-link }}（外部网站：{esc(host)}）'
+        return f"- 附件：[{esc(b.text)}]({url})"
+    return f'- 附件：[{esc(b.text)}]({url}){{: rel="noopener nofollow" .external-link }}（外部网站：{esc(host)}）'
 
 
 _ARTICLE_LABEL = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[章节条]$")

@@ -70,8 +70,10 @@ class Extracted:
     low_confidence: list[str] = field(default_factory=list)  # recognised lines below LOW_CONFIDENCE
     warnings: list[str] = field(default_factory=list)
 
-    def provenance(self, file: str) -> dict[str, Any]:
-        out: dict[str, Any] = {"file": file, "format": self.kind, "tool": self.tool}
+    def provenance(self, file: str, sha256: str, url: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": file, "format": self.kind, "tool": self.tool, "sha256": sha256}
+        if url:
+            out["url"] = url
         if self.ocr_confidence is not None:
             out["ocr_confidence"] = round(self.ocr_confidence, 1)
         return out

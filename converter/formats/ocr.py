@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from ..model import Para, SourceError
@@ -25,6 +26,7 @@ MAX_PIXELS = 60_000_000  # an image larger than this is refused (a decompression
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
+@cache  # asked once per scan; the answer only changes when a package is installed
 def tesseract() -> str | None:
     exe = shutil.which("tesseract")
     if exe is None:

@@ -64,7 +64,10 @@ def meta_for(path: Path, rel: str, meta: SourceMeta, root: Path) -> SourceMeta:
     page_meta = read_sidecar(side.with_name(side.name.replace(".meta.yml", ".html")), rel)
     entry = attachment_entry(path, page_meta)
     page = page_of(path)
-    extra = {"attachment_of": page.relative_to(root).as_posix() if page and page.is_relative_to(root) else None, "attachment_name": entry.get("name")}
+    extra = {
+        "attachment_of": page.relative_to(root).as_posix() if page and page.is_relative_to(root) else None,
+        "attachment_name": entry.get("name"), "page_url": page_meta.url,
+    }
     return SourceMeta(
         url=entry.get("url"), site=page_meta.site, fetched_at=page_meta.fetched_at, sha256=None, encoding=None,
         overrides=meta.overrides, extra={k: v for k, v in extra.items() if v},
