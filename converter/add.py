@@ -46,17 +46,29 @@ def _is_html(text: str) -> bool:
     return is_html(text)
 
 
+def _document_ext(data: bytes) -> str | None:
+    from . import formats
+
+    kind = formats.sniff(data)
+    if kind == "image":
+        return {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "TIFF": ".tif", "BMP": ".bmp"}[formats.image_format(data)]
+    return formats.KINDS[kind][0] if kind in formats.KINDS else None
+
+
 def safe_name(original: Path, data: bytes, text: str, url: str | None, sources: Path) -> str:
     """A file name for a hand-saved page: the scraper's name for its URL when known, else its own
     name when it is plain ASCII letters, digits, - and _, else what is left of it plus a content
     hash. A name already taken by other bytes gets the hash too, so nothing is ever overwritten."""
-    ext = ".html" if _is_html(text) else ".txt"
+    doc_ext = _document_ext(data)  # a Word/PDF/OFD file keeps an extension that says what it is
+    ext = doc_ext or (".html" if _is_html(text) else ".txt")
     digest = _sha(data)[:HASH_LEN]
     if url:
         from scraper.store import page_filename
 
         name = page_filename(url, "text/html" if ext == ".html" else "text/plain")
         alt = page_filename(url, "text/html" if ext == ".html" else "text/plain", force_hash=True)
+        if doc_ext:
+            name, alt = Path(name).stem + doc_ext, Path(alt).stem + doc_ext
     else:
         stem = _ASCII_STEM.sub("-", original.stem)
         stem = re.sub(r"[-_]{2,}", lambda m: m.group()[0], stem).strip("-_")[:MAX_STEM].strip("-_")

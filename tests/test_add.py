@@ -148,7 +148,7 @@ def test_a_different_page_under_a_taken_name_gets_its_hash(project, tmp_path):
     assert f"b_{digest}.html" in _sources(project)
 
 
-@pytest.mark.parametrize("content, reason", [(b"", "empty file"), (b"%PDF-1.4\n...", "binary file (PDF document), not a web page")])
+@pytest.mark.parametrize("content, reason", [(b"", "empty file"), (b"%PDF-1.4\n...", "corrupt PDF: PDFSyntaxError: No /Root object! - Is this really a PDF?")])
 def test_a_file_that_is_not_a_page_is_not_added(project, tmp_path, content, reason):
     path = tmp_path / "x.html"
     path.write_bytes(content)
@@ -224,11 +224,12 @@ def test_add_url_that_fails_adds_nothing(project, server):
     assert _sources(project) == ["b.html"]
 
 
-def test_add_url_of_a_pdf_adds_nothing(project, server):
+def test_add_url_of_a_corrupt_pdf_adds_nothing(project, server):
     url = server.page("/files/notice.pdf", b"%PDF-1.4\n%...", "application/pdf")
     code, lines = _add(project, "--url", url)
     assert code == 1
-    assert lines == [f"error: {url}: binary file (PDF document), not a web page; nothing was added"]
+    # A PDF is a document the converter reads (converter/formats); this one is broken.
+    assert lines == [f"error: {url}: corrupt PDF: PDFSyntaxError: No /Root object! - Is this really a PDF?; nothing was added"]
     assert _sources(project) == ["b.html"]
 
 
@@ -246,3 +247,15 @@ def test_make_add_and_check_call_the_converter():
         "-m converter add --url 'https://a.gov.cn/x?id=1&p=2' --file 'p.html' -j 1"
     )
     assert dry("check").endswith("-m converter check -j 1")
+
+
+def test_add_file_takes_a_word_document_under_its_own_extension(project, tmp_path):
+    from tests import formats_support as fx
+
+    doc = fx.make_docx(tmp_path / "notice.docx")
+    misnamed = tmp_path / "notice.html"  # saved under the wrong name: the bytes decide
+    misnamed.write_bytes(doc.read_bytes())
+    code, lines = _add(project, "--file", str(misnamed))
+    assert code == 0, lines
+    assert "notice.docx" in _sources(project)
+    assert any(fx.TITLE in line for line in lines)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import signal
+import subprocess
 import threading
 import time
 import zipfile
@@ -169,7 +171,7 @@ def time_limit(seconds: float, rel: str) -> Iterator[None]:
     try:
         yield
     except Timeout:
-        raise SourceError(rel, f"gave up after {seconds:.0f} s (the per-file time limit)") from None
+        raise SourceError(rel, f"gave up after {seconds:g} s (the per-file time limit)") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
@@ -178,14 +180,36 @@ def time_limit(seconds: float, rel: str) -> Iterator[None]:
 class Deadline:
     """The time left for one file, shared by every tool that reads it."""
 
-    def __init__(self, seconds: float = MAX_SECONDS):
-        self.end = time.monotonic() + seconds
+    def __init__(self, seconds: float | None = None):
+        self.seconds = MAX_SECONDS if seconds is None else seconds
+        self.end = time.monotonic() + self.seconds
 
     def left(self, rel: str) -> float:
         left = self.end - time.monotonic()
         if left <= 0:
-            raise SourceError(rel, f"gave up after {MAX_SECONDS} s (the per-file time limit)")
+            raise SourceError(rel, f"gave up after {self.seconds:g} s (the per-file time limit)")
         return left
+
+
+def run_tool(cmd: list[str], rel: str, deadline: Deadline, name: str) -> subprocess.CompletedProcess[bytes]:
+    """Run an external tool in its own process group, killed whole (LibreOffice's wrapper starts
+    a child) when the file's time runs out or anything interrupts it."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=deadline.left(rel))
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise SourceError(rel, f"{name} did not finish within the per-file time limit ({deadline.seconds:g} s)") from None
+    except BaseException:
+        _kill(proc)
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 UNSUPPORTED = {

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from ..model import Para, SourceError
-from . import MAX_OCR_PAGES, Deadline, Extracted, layout
+from . import MAX_OCR_PAGES, Deadline, Extracted, layout, run_tool
 
 INSTALL = "install tesseract with its Chinese model (make office-deps, or apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
 LANG = "chi_sim"
@@ -50,13 +50,7 @@ def _join_words(words: list[str]) -> str:
 
 def recognise(png: Path, rel: str, deadline: Deadline, exe: str) -> tuple[list[layout.Line], list[float]]:
     """Lines of one page image (with the mean confidence of each) from tesseract's TSV output."""
-    try:
-        proc = subprocess.run(
-            [exe, str(png), "stdout", "-l", LANG, "--dpi", str(DPI), "tsv"],
-            capture_output=True, timeout=deadline.left(rel), check=False, stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        raise SourceError(rel, "OCR did not finish within the per-file time limit") from None
+    proc = run_tool([exe, str(png), "stdout", "-l", LANG, "--dpi", str(DPI), "tsv"], rel, deadline, "OCR (tesseract)")
     if proc.returncode != 0:
         raise SourceError(rel, f"tesseract failed: {proc.stderr.decode('utf-8', 'replace').strip()[:200]}")
     groups: dict[tuple[str, ...], list[dict[str, str]]] = {}
@@ -121,7 +115,7 @@ def read_pdf_pages(data: bytes, rel: str, n_pages: int, deadline: Deadline) -> E
         raise SourceError(rel, f"a scan of {n_pages} pages, over the {MAX_OCR_PAGES}-page limit for OCR")
     if tesseract() is None:
         raise SourceError(rel, f"a PDF with no readable text (a scan): needs OCR to read it: {INSTALL}")
-    with tempfile.TemporaryDirectory(prefix="policy-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="policy-ocr-", ignore_cleanup_errors=True) as tmp:
         pngs = []
         doc = pypdfium2.PdfDocument(data)
         try:
@@ -153,7 +147,7 @@ def read_image(data: bytes, rel: str, deadline: Deadline) -> Extracted:
         raise SourceError(rel, f"{name} over the {MAX_PIXELS // 10**6}-megapixel limit (a decompression bomb)") from None
     except (OSError, SyntaxError, ValueError):
         raise SourceError(rel, f"corrupt {name}: it cannot be decoded") from None
-    with tempfile.TemporaryDirectory(prefix="policy-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="policy-ocr-", ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / "image.png"
         image.save(path)
         return _ocr_pngs([(path, float(image.width), float(image.height))], rel, deadline, "image")

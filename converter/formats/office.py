@@ -4,12 +4,11 @@ limit), converted to .docx and read like one."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 from ..model import SourceError
-from . import Deadline, Extracted, word
+from . import Deadline, Extracted, run_tool, word
 
 INSTALL = "install LibreOffice (make office-deps, or apt-get install libreoffice-writer-nogui)"
 
@@ -23,17 +22,14 @@ def convert(data: bytes, rel: str, suffix: str, target: str, deadline: Deadline)
     exe = soffice()
     if exe is None:
         raise SourceError(rel, f"needs LibreOffice to read this file: {INSTALL}")
-    with tempfile.TemporaryDirectory(prefix="policy-office-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="policy-office-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         src = work / f"input{suffix}"  # a fixed, safe name: the source's own name never reaches a command line
         src.write_bytes(data)
         # Its own profile folder, so parallel conversions never share (and lock) one.
         cmd = [exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore", "--nologo",
                "--convert-to", target, "--outdir", str(work / "out"), str(src)]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=deadline.left(rel), check=False, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise SourceError(rel, "LibreOffice did not finish within the per-file time limit") from None
+        run_tool(cmd, rel, deadline, "LibreOffice")
         out = work / "out" / f"input.{target.split(':')[0]}"
         if not out.is_file() or out.stat().st_size == 0:
             raise SourceError(rel, "LibreOffice could not open the file (corrupt, encrypted or not a document)")
