@@ -388,7 +388,7 @@ def _is_document_page(rel: str) -> bool:
     return rel.startswith(f"{site.POLICY_DIR}/") and rel.count("/") == 1 and rel != f"{site.POLICY_DIR}/index.md"
 
 
-def check_up_to_date(docs_dir: Path, generated: dict[str, str], root: Path) -> list[Problem]:
+def check_up_to_date(docs_dir: Path, generated: dict[str, str | bytes], root: Path) -> list[Problem]:
     """docs/ must be exactly what ``converter build`` would write: regenerating changes nothing.
 
     Document pages (and the guide) get a line each. Index, browse, data and feed files all follow
@@ -401,10 +401,11 @@ def check_up_to_date(docs_dir: Path, generated: dict[str, str], root: Path) -> l
         if not target.is_file():
             problem = Problem(name, "(file)", f"missing: {FIX_DOCS}")
         else:
-            have = target.read_bytes().decode("utf-8", errors="replace")
-            if have == text:
+            data = target.read_bytes()
+            if data == (text if isinstance(text, bytes) else text.encode("utf-8")):  # bytes: an attachment's original
                 continue
-            line = _first_difference(have, text)
+            have = data.decode("utf-8", errors="replace")
+            line = _first_difference(have, text if isinstance(text, str) else text.decode("utf-8", errors="replace"))
             problem = Problem(name, "(content)", f"out of date with sources/ (first difference at line {line}): {FIX_DOCS}; do not edit docs/ by hand")
         if _is_document_page(rel) or rel == guide.PAGE:
             out.append(problem)

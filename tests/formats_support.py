@@ -45,7 +45,10 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def make_docx(path: Path, header: str | None = None) -> Path:
+TABLE = [["序号", "事项", "牵头单位", "完成时限"], ["1", "企业开办一网通办", "市市场监管局", "2023年6月底"], ["2", "首贷续贷贴息", "市财政局", "2023年9月底"]]
+
+
+def make_docx(path: Path, header: str | None = None, table: bool = False) -> Path:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -73,6 +76,12 @@ def make_docx(path: Path, header: str | None = None) -> Path:
         else:
             p = doc.add_paragraph(text)
             p.paragraph_format.first_line_indent = Pt(28)
+        if table and text == PARAGRAPHS[4]:
+            grid = doc.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+            grid.style = "Table Grid"  # ruled: a PDF keeps the lines a table finder looks for
+            for r, row in enumerate(TABLE):
+                for c, value in enumerate(row):
+                    grid.cell(r, c).text = value
     doc.save(str(path))
     return path
 
@@ -90,23 +99,26 @@ def convert(src: Path, target: str, out_dir: Path) -> Path:
     return out_dir / f"{src.stem}.{target.split(':')[0]}"
 
 
-def policy_html() -> str:
+def policy_html(columns: int = 1) -> str:
     body = []
     for kind, text in LAYOUT:
         style = {"title": "text-align:center;font-size:22pt;font-weight:bold", "number": "text-align:center",
                  "sign": "text-align:right", "heading": "font-weight:bold", "para": "text-indent:2em"}[kind]
         body.append(f'<p style="{style}">{escape(text)}</p>')
     return ("<!doctype html><html><head><meta charset='utf-8'><style>body{font-family:'WenQuanYi Micro Hei';"
-            "font-size:15pt;line-height:1.8;margin:0}p{margin:0 0 4pt}</style></head><body>" + "".join(body) + "</body></html>")
+            "font-size:15pt;line-height:1.8;margin:0}p{margin:0 0 4pt}"
+            f".cols{{column-count:{columns};column-gap:3em}}</style></head><body>"
+            + "".join(body[:2]) + "<div class='cols'>" + "".join(body[2:]) + "</div></body></html>")
 
 
-def chromium_pdf(path: Path) -> Path:
-    """The policy as Chromium prints it: A4, its own line breaks in the middle of sentences."""
+def chromium_pdf(path: Path, columns: int = 1) -> Path:
+    """The policy as Chromium prints it: A4, its own line breaks in the middle of sentences
+    (``columns``: the body set in that many columns)."""
     exe = chromium()
     assert exe, "Chromium is missing"
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "policy.html"
-        page.write_text(policy_html(), encoding="utf-8")
+        page.write_text(policy_html(columns), encoding="utf-8")
         subprocess.run(
             [exe, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/profile",
              "--no-pdf-header-footer", f"--print-to-pdf={path}", page.as_uri()],

@@ -89,6 +89,21 @@ def test_list_attachment_stays_an_attachment_with_its_own_page(tmp_path):
     assert f"- 所属页面：[{fx.TITLE}](notice.md)" in own
 
 
+def test_check_finds_a_built_project_with_attachments_up_to_date(tmp_path):
+    from converter import check
+
+    xlsx = fx.make_xlsx(tmp_path / "list.xlsx", [["序号", "企业名称"], ["1", "某某科技有限公司"]])
+    files = {"P0203.xlsx": ("附件1：企业名单", xlsx)}
+    body = "".join(f"<p>{p}</p>" for p in fx.PARAGRAPHS) + _links(files)
+    _scraped(tmp_path / "sources", "notice", _page(body, fx.TITLE), files)
+    pipeline.build(tmp_path / "sources", tmp_path / "docs", tmp_path)
+    report = check.run(tmp_path, tmp_path / "sources", tmp_path / "docs")
+    assert not [p for p in report.problems if "out of date" in p.message or "missing" in p.message], report.problems
+    (tmp_path / "docs" / "attachments" / "notice" / "P0203.xlsx").write_bytes(b"changed")
+    report = check.run(tmp_path, tmp_path / "sources", tmp_path / "docs")
+    assert any("out of date" in p.message for p in report.problems)
+
+
 def test_attachment_publishes_only_its_true_format_under_a_safe_name(tmp_path):
     """An 'attachment' that is really an HTML page named .pdf is not published as a download."""
     files = {"evil.pdf": ("附件：说明", b"<html><script>alert(1)</script></html>")}

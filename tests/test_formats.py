@@ -76,6 +76,47 @@ def test_each_format_gives_the_same_document(made, kind):
     assert doc.source["extracted_from"]["file"] == made[kind].name
 
 
+@needs_chromium
+def test_two_column_pdf_is_read_column_by_column(tmp_path):
+    doc = _convert(fx.chromium_pdf(tmp_path / "two-columns.pdf", columns=2))
+    assert doc.title == fx.TITLE and doc.doc_number == fx.DOC_NUMBER and doc.written_date == fx.ISO_DATE
+    assert [b.label + b.text for b in doc.blocks if b.kind == "heading" and b.level == 2] == fx.SECTIONS
+    texts = _texts(doc)
+    assert [texts.index(p) for p in fx.PARAGRAPHS] == sorted(texts.index(p) for p in fx.PARAGRAPHS)
+
+
+@pytest.mark.parametrize("via", ["docx", pytest.param("pdf", marks=needs_office)])
+def test_tables_are_kept_as_tables(tmp_path, via):
+    path = fx.make_docx(tmp_path / "with-table.docx", table=True)
+    if via == "pdf":
+        path = fx.convert(path, "pdf", tmp_path)
+    doc = _convert(path)
+    [table] = [b for b in doc.blocks if b.kind == "table"]
+    assert table.rows == fx.TABLE
+    texts = _texts(doc)
+    assert texts.index(fx.PARAGRAPHS[4]) < doc.blocks.index(table) + 2 and fx.PARAGRAPHS[5] in texts
+
+
+def test_docx_footnotes_are_kept(tmp_path):
+    import zipfile
+
+    src = fx.make_docx(tmp_path / "plain.docx")
+    with zipfile.ZipFile(src) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xml = files["word/document.xml"].decode().replace(
+        "百分之十以上。</w:t></w:r>", f'百分之十以上。</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>', 1)
+    files["word/document.xml"] = xml.encode()
+    files["word/footnotes.xml"] = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                                   f'<w:footnote w:id="1"><w:p><w:r><w:t>指本市登记注册的中小微企业。</w:t></w:r></w:p></w:footnote></w:footnotes>').encode()
+    out = tmp_path / "notes.docx"
+    with zipfile.ZipFile(out, "w") as zf:
+        for n, data in files.items():
+            zf.writestr(n, data)
+    text = "\n".join(_texts(_convert(out)))
+    assert "百分之十以上。[注1]" in text and "[注1] 指本市登记注册的中小微企业。" in text
+
+
 def test_the_format_comes_from_the_bytes_not_the_name(made, tmp_path):
     misnamed = shutil.copy(made["docx"], tmp_path / "notice.pdf")
     doc = _convert(Path(misnamed))

@@ -31,6 +31,7 @@ class Line:
     top: float
     bottom: float
     size: float = 0.0  # character height: a change of size ends a paragraph (title -> body)
+    column: int = 0  # 0: the page's width; 1, 2: left and right column of a two-column page
 
 
 @dataclass
@@ -99,12 +100,14 @@ def paragraphs(pages: list[Page]) -> list[str]:
     if not lines:
         return []
     cw = _char_width(lines)
-    left, right = margins(lines, cw)
+    edges = {c: margins([ln for ln in lines if ln.column == c], cw) for c in {ln.column for ln in lines}}
+    if 1 in edges and 2 in edges:  # lines across both columns (a title) span from one's left to the other's right
+        edges[0] = (edges[1][0], edges[2][1])
     out: list[str] = []
     prev: Line | None = None
     for ln in lines:
         text = ln.text.strip()
-        if prev is not None and _continues(prev, ln, left, right, cw):
+        if prev is not None and _continues(prev, ln, edges[prev.column], edges[ln.column], cw):
             out[-1] = _join(out[-1], text)
         else:
             out.append(text)
@@ -112,12 +115,14 @@ def paragraphs(pages: list[Page]) -> list[str]:
     return out
 
 
-def _continues(prev: Line, ln: Line, left: float, right: float, cw: float) -> bool:
-    """Whether ``ln`` carries on the paragraph that ``prev`` is part of."""
+def _continues(prev: Line, ln: Line, prev_edges: tuple[float, float], edges: tuple[float, float], cw: float) -> bool:
+    """Whether ``ln`` carries on the paragraph that ``prev`` is part of (each measured against
+    the margins of its own column)."""
     text = ln.text.strip()
     if numbering.match(text):
         return False
-    prev_full = prev.x1 >= right - 1.6 * cw
+    left, right = edges
+    prev_full = prev.x1 >= prev_edges[1] - 1.6 * cw
     indented = ln.x0 >= left + 1.5 * cw
     if prev_full and not indented:
         return True
@@ -127,7 +132,7 @@ def _continues(prev: Line, ln: Line, left: float, right: float, cw: float) -> bo
     # starts at the margin), under a full or centred line on the same axis.
     if not _centred(ln, left, right, cw) or (prev.size and ln.size and abs(prev.size - ln.size) > 0.2 * max(prev.size, ln.size)):
         return False
-    return prev_full or (_centred(prev, left, right, cw) and abs((ln.x0 + ln.x1) / 2 - (prev.x0 + prev.x1) / 2) < 1.5 * cw)
+    return prev_full or (prev.column == ln.column and _centred(prev, left, right, cw) and abs((ln.x0 + ln.x1) / 2 - (prev.x0 + prev.x1) / 2) < 1.5 * cw)
 
 
 def _centred(ln: Line, left: float, right: float, cw: float) -> bool:

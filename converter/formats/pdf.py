@@ -43,33 +43,53 @@ def _open(data: bytes, rel: str) -> Any:
 
 
 def _column_gap(words: list[dict], width: float) -> float | None:
-    """The x of an empty vertical band in the middle third that splits the page into two columns."""
-    if len(words) < 40:
+    """The x between the two columns of a two-column page: the least covered x in the middle
+    third, crossed by few words (a title or a footer may span both columns), with a good share
+    of the words on each side."""
+    if len(words) < 20:
         return None
     lo, hi = int(width * 0.3), int(width * 0.7)
-    covered = bytearray(hi - lo + 1)
+    cover = [0] * (hi - lo + 1)
     for w in words:
-        a, b = max(lo, int(w["x0"])), min(hi, int(w["x1"]) + 1)
-        for x in range(a, b):
-            covered[x - lo] = 1
-    free = [x + lo for x, c in enumerate(covered) if not c]
-    if not free:
+        for x in range(max(lo, int(w["x0"])), min(hi, int(w["x1"])) + 1):
+            cover[x - lo] += 1
+    best = min(cover)
+    xs = [x + lo for x, c in enumerate(cover) if c == best]
+    gap = (xs[0] + xs[-1]) / 2  # the middle of the least covered stretch
+    left = sum(1 for w in words if w["x1"] <= gap)
+    right = sum(1 for w in words if w["x0"] >= gap)
+    if best > 0.2 * len(words) or left < 0.25 * len(words) or right < 0.25 * len(words):
         return None
-    left = sum(1 for w in words if w["x1"] < free[0])
-    right = sum(1 for w in words if w["x0"] > free[-1])
-    if left < 0.25 * len(words) or right < 0.25 * len(words):
-        return None
-    return (free[0] + free[-1]) / 2
+    return gap
 
 
-def _lines(page: Any, bbox: tuple[float, float, float, float] | None = None) -> list[layout.Line]:
-    region = page.crop(bbox) if bbox else page
+def _lines(region: Any, column: int = 0) -> list[layout.Line]:
     out = []
     for ln in region.extract_text_lines(strip=True, return_chars=True):
         chars = ln.get("chars") or []
         size = sorted(c.get("size", 0) for c in chars)[len(chars) // 2] if chars else 0.0
-        out.append(layout.Line(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"], size))
+        out.append(layout.Line(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, column))
     return out
+
+
+def _column_lines(page: Any, words: list[dict], gap: float) -> list[layout.Line]:
+    """A two-column page in reading order: each band of lines that span the gap (a title), and
+    between them the left column, then the right."""
+    spans: list[list[float]] = []
+    for w in sorted((w for w in words if w["x0"] < gap < w["x1"]), key=lambda w: w["top"]):
+        if spans and w["top"] <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], w["bottom"])
+        else:
+            spans.append([w["top"], w["bottom"]])
+    lines: list[layout.Line] = []
+    y = 0.0
+    for top, bottom in [*spans, [page.height, page.height]]:
+        if top > y:
+            lines += _lines(page.within_bbox((0, y, gap, top)), 1) + _lines(page.within_bbox((gap, y, page.width, top)), 2)
+        if bottom > top:
+            lines += _lines(page.within_bbox((0, top, page.width, bottom)), 0)
+        y = bottom
+    return lines
 
 
 def _page(page: Any) -> tuple[layout.Page, list[tuple[float, Para]]]:
@@ -77,11 +97,9 @@ def _page(page: Any) -> tuple[layout.Page, list[tuple[float, Para]]]:
     tables = page.find_tables()
     bboxes = [t.bbox for t in tables]
     rest = page.filter(lambda o: not any(b[0] <= o.get("x0", -1) and o.get("x1", 1e9) <= b[2] and b[1] <= o.get("top", -1) and o.get("bottom", 1e9) <= b[3] for b in bboxes)) if bboxes else page
-    gap = _column_gap(rest.extract_words(), page.width)
-    if gap is None:
-        lines = _lines(rest)
-    else:
-        lines = _lines(rest, (0, 0, gap, page.height)) + _lines(rest, (gap, 0, page.width, page.height))
+    words = rest.extract_words()
+    gap = _column_gap(words, page.width)
+    lines = _lines(rest) if gap is None else _column_lines(rest, words, gap)
     found = []
     for t in tables:
         rows = [[re.sub(r"\s+", "", c or "") for c in row] for row in t.extract()]
