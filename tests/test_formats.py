@@ -209,6 +209,20 @@ def test_scan_is_recognised_and_marked_as_such(made, tmp_path):
 
 @needs_ocr
 @needs_office
+def test_pdf_whose_text_is_cid_codes_is_recognised(made, tmp_path):
+    """A PDF whose fonts have no map back to characters: pdfminer gives (cid:12); the pages are OCR'd."""
+    data = made["pdf"].read_bytes()
+    assert b"/ToUnicode" in data
+    broken = tmp_path / "cid.pdf"
+    broken.write_bytes(data.replace(b"/ToUnicode", b"/Xxxxxxxxx"))  # same length: the offsets stay right
+    doc = _convert(broken)
+    assert doc.source["extracted_from"]["tool"].startswith("tesseract")
+    assert any("(cid:NNN)" in w for w in doc.warnings)
+    assert char_accuracy("\n".join([doc.title, *_texts(doc)]), fx.FULL_TEXT) > 0.9
+
+
+@needs_ocr
+@needs_office
 def test_image_file_is_recognised(made, tmp_path):
     image = fx.page_image(made["pdf"], tmp_path / "通知.png")
     result = formats.extract(image.read_bytes(), "通知.png")
