@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from .. import numbering
 
-_PAGE_NUMBER = re.compile(r"^[-—－–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—－–\s]*$")
+# - 3 -, — 3 —, 3, 3/12, 第3页, 第3页 共12页, 共12页 第3页, Page 3 of 12
+_PAGE_NUMBER = re.compile(
+    r"^[-—－–\s]*(?:(?:共\s*\d{1,4}\s*页\s*[,，]?\s*)?第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}(?:\s*[/／]\s*\d{1,4})?|(?:page\s*)?\d{1,4}\s*(?:of\s*\d{1,4})?)[-—－–\s]*$",
+    re.IGNORECASE,
+)
 _DIGITS = re.compile(r"\d+")
 _ENDS_SENTENCE = re.compile(r"[。！？；：:;!?]$")
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9]$")
