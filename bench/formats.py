@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from converter.formats import ocr  # noqa: E402
-from converter.pipeline import convert_source  # noqa: E402
-from tests import formats_support as fx  # noqa: E402
+from converter.formats import ocr
+from converter.pipeline import convert_source
+from tests import formats_support as fx
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -103,7 +103,7 @@ def promote(result: Result) -> None:
 
 def _stand_in(att: PolicyDocument, page_file: str) -> PolicyDocument:
     """The attachment as the document of a page that had no text of its own (only an image)."""
-    from .extract import MAX_STEM_BYTES, _STEM_SAFE
+    from .extract import _STEM_SAFE, MAX_STEM_BYTES
 
     stem = _STEM_SAFE.sub("-", Path(page_file).stem).strip("-").encode()[:MAX_STEM_BYTES].decode("utf-8", "ignore")
     source = dict(att.source)

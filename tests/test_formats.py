@@ -105,7 +105,7 @@ def test_docx_footnotes_are_kept(tmp_path):
         files = {n: zf.read(n) for n in zf.namelist()}
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     xml = files["word/document.xml"].decode().replace(
-        "百分之十以上。</w:t></w:r>", f'百分之十以上。</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>', 1)
+        "百分之十以上。</w:t></w:r>", '百分之十以上。</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>', 1)
     files["word/document.xml"] = xml.encode()
     files["word/footnotes.xml"] = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
                                    f'<w:footnote w:id="1"><w:p><w:r><w:t>指本市登记注册的中小微企业。</w:t></w:r></w:p></w:footnote></w:footnotes>').encode()
@@ -179,7 +179,7 @@ def test_docx_list_numbering_is_written_out(tmp_path):
         for n, data in files.items():
             zf.writestr(n, data)
     doc = _convert(out)
-    assert [b.label + b.text for b in doc.blocks if b.kind == "heading" and b.level == 2][0] == "一、总体要求"
+    assert next(b.label + b.text for b in doc.blocks if b.kind == "heading" and b.level == 2) == "一、总体要求"
 
 
 # ------------------------------------------------------------------ scans and OCR

@@ -16,9 +16,10 @@ import subprocess
 import threading
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..model import Para, SourceError
 
@@ -41,7 +42,6 @@ KINDS: dict[str, tuple[str, str]] = {
     "xls": (".xls", "Excel 97-2003 表格"),
     "image": (".png", "图片"),
     "scan": (".pdf", "扫描件 PDF"),
-    "wps": (".wps", "WPS 文字文档"),
 }
 SCAN_NOTE = "本文由扫描件识别，可能有误"
 IMAGE_MAGIC = {
@@ -221,7 +221,7 @@ UNSUPPORTED = {
 
 
 def reader_for(kind: str) -> Callable[[bytes, str, Deadline], Extracted]:
-    from . import office, ocr, ofd, pdf, sheet, word
+    from . import ocr, ofd, office, pdf, sheet, word
 
     readers: dict[str, Callable[[bytes, str, Deadline], Extracted]] = {
         "docx": word.read_docx, "doc": office.read_legacy, "pdf": pdf.read_pdf, "ofd": ofd.read_ofd,

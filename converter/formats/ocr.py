@@ -32,7 +32,7 @@ def tesseract() -> str | None:
     if exe is None:
         return None
     try:
-        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20).stdout.split()
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20, check=False).stdout.split()
     except (OSError, subprocess.TimeoutExpired):
         return None
     return exe if LANG in langs else None

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..model import CleaningRecord, Para, RawSource, SourceError, SourceMeta
+from ..model import CleaningRecord, Para, RawSource, SourceMeta
 from . import extract
 
 ATTACHMENTS_SUFFIX = ".attachments"
