@@ -83,6 +83,9 @@ def promote(result: Result) -> None:
                 candidates.setdefault(page, d)
         else:
             pages.setdefault(d.source["file"], d)  # a page's first document
+    for d in result.docs:
+        if d.source.get("attachment_of") and d.source["attachment_of"] in pages:
+            _as_attachment(d, pages[d.source["attachment_of"]])
     for page_file, att in candidates.items():
         page = pages.get(page_file)
         if page is None:  # the page had no text at all (only an image): did it fail for that?
@@ -99,6 +102,17 @@ def promote(result: Result) -> None:
         if keys and all(keys):
             result.doc_keys[id(merged)] = hashlib.sha256("+".join(keys).encode()).hexdigest()  # type: ignore[arg-type]
         result.docs = [merged if d is (page or att) else d for d in result.docs if d is not att or page is None]
+
+
+def _as_attachment(d: PolicyDocument, page: PolicyDocument) -> None:
+    """An attachment is issued with its page: by its issuers, on its date, under its 文号 (so none
+    of those is missing from it); a list or form is typed 附件."""
+    d.issuers = d.issuers or list(page.issuers)
+    d.publish_date = d.publish_date or page.publish_date or page.written_date
+    if is_list_or_form(d):
+        d.doc_type = "附件"
+    filled = {"doc_number": True, "issuers": d.issuers, "written_date": d.written_date or d.publish_date, "publish_date": d.publish_date}
+    d.warnings = [w for w in d.warnings if not (w.endswith(": not found") and filled.get(w.split(":")[0]))]
 
 
 def _stand_in(att: PolicyDocument, page_file: str) -> PolicyDocument:

@@ -40,7 +40,7 @@ from .read import SIDECAR_KEYS, SIDECAR_SUFFIX, list_sources
 SIDECAR_ALLOWED = SIDECAR_KEYS | set(OWNED_KEYS) | {"notes"}
 # Document types that are not policy documents: they need no 文号, 发文机关 or 成文日期
 # (the same exemption extract applies to its "not found" warnings).
-NON_POLICY_TYPES = ("新闻", "解读")
+NON_POLICY_TYPES = ("新闻", "解读", "附件")  # 附件: a list or form attached to a page
 LEVELS = ", ".join(str(v) for v in sorted(LEVEL_VALUES - {None})) + ", null"
 FIX_DOCS = "run `make docs` and commit docs/"
 FIX_GENERATED = "docs/ is generated, do not edit it: run `make docs`; if the problem stays, it is a converter bug: open an issue"
@@ -233,7 +233,8 @@ def check_required(docs: list[PolicyDocument], overrides: dict[str, dict]) -> li
         said = overrides.get(d.source["file"], {})
         side = _sidecar_of(d)
         where = f"in docs/{site.POLICY_DIR}/{d.slug}.md"
-        if not d.doc_number and "doc_number" not in said:
+        # An attachment (NAME.attachments/) is issued under its page's 文号, not one of its own.
+        if not d.doc_number and "doc_number" not in said and not d.source.get("attachment_of"):
             out.append(Problem(d.source["file"], "doc_number", f"not found {where}; add `overrides: {{doc_number: …}}` to {side}, or `doc_number: null` if the page has none", True))
         if not d.issuers and "issuers" not in said:
             out.append(Problem(d.source["file"], "issuers", f"not found {where}; add `overrides: {{issuers: [发文机关]}}` to {side}, or `issuers: []` if the page names none", True))

@@ -196,7 +196,9 @@ def page_key(doc_key: str, d: PolicyDocument, corpus: Corpus, links: list[str]) 
     # badges of the documents the link lines name.
     # Links to attachments' pages and originals are set after conversion, from the other sources.
     files = [(b.kind, b.target, b.download) for b in d.blocks if b.kind in ("attachment", "parent", "download")]
-    return hashlib.sha256(repr((doc_key, d.slug, links, targets, d.validity, files)).encode("utf-8")).hexdigest()
+    # ...and so is what an attachment takes from its page (converter/attachments._as_attachment).
+    inherited = (d.doc_type, d.issuers, d.publish_date, d.warnings)
+    return hashlib.sha256(repr((doc_key, d.slug, links, targets, d.validity, files, inherited)).encode("utf-8")).hexdigest()
 
 
 # Rendering every page is most of a rebuild from the cache; with -j, worker processes forked

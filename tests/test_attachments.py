@@ -121,3 +121,18 @@ def test_a_bad_attachment_is_reported_and_its_page_still_built(tmp_path):
     assert [d.slug for d in result.docs] == ["notice"]
     assert [p.file for p in result.problems] == ["sources/notice.attachments/bomb.docx"]
     assert "zip bomb" in result.problems[0].reason
+
+
+def test_an_attachment_is_issued_with_its_page(tmp_path):
+    from converter import check
+
+    xlsx = fx.make_xlsx(tmp_path / "list.xlsx", [["序号", "企业名称"], ["1", "某某科技有限公司"]])
+    files = {"P0203.xlsx": ("附件1：企业名单", xlsx)}
+    body = "".join(f"<p>{p}</p>" for p in fx.PARAGRAPHS) + f"<p>{fx.ISSUER}</p><p>{fx.DATE}</p>" + _links(files)
+    _scraped(tmp_path / "sources", "notice", _page(body, fx.TITLE), files)
+    result = pipeline.build(tmp_path / "sources", tmp_path / "docs", tmp_path)
+    att = next(d for d in result.docs if d.slug == "notice_P0203")
+    assert att.doc_type == "附件" and att.issuers == [fx.ISSUER] and att.publish_date == "2023-05-09"
+    assert not [w for w in att.warnings if w.endswith("not found")]
+    report = check.run(tmp_path, tmp_path / "sources", tmp_path / "docs")
+    assert not [p for p in report.problems if p.file.endswith("P0203.xlsx")], report.problems

@@ -37,6 +37,7 @@ class Line:
     bottom: float
     size: float = 0.0  # character height: a change of size ends a paragraph (title -> body)
     column: int = 0  # 0: the page's width; 1, 2: left and right column of a two-column page
+    starts: bool = False  # begins a paragraph whatever its layout (the first line below a table)
 
 
 @dataclass
@@ -101,6 +102,11 @@ def _join(a: str, b: str) -> str:
 
 def paragraphs(pages: list[Page]) -> list[str]:
     """The pages' lines (in reading order) re-joined into paragraphs."""
+    return [text for text, _ in grouped(pages)]
+
+
+def grouped(pages: list[Page]) -> list[tuple[str, Line]]:
+    """Each paragraph's text with its first line (to place tables between paragraphs)."""
     lines = [ln for page in pages for ln in page.lines if ln.text.strip()]
     if not lines:
         return []
@@ -108,14 +114,14 @@ def paragraphs(pages: list[Page]) -> list[str]:
     edges = {c: margins([ln for ln in lines if ln.column == c], cw) for c in {ln.column for ln in lines}}
     if 1 in edges and 2 in edges:  # lines across both columns (a title) span from one's left to the other's right
         edges[0] = (edges[1][0], edges[2][1])
-    out: list[str] = []
+    out: list[tuple[str, Line]] = []
     prev: Line | None = None
     for ln in lines:
         text = ln.text.strip()
         if prev is not None and _continues(prev, ln, edges[prev.column], edges[ln.column], cw):
-            out[-1] = _join(out[-1], text)
+            out[-1] = (_join(out[-1][0], text), out[-1][1])
         else:
-            out.append(text)
+            out.append((text, ln))
         prev = ln
     return out
 
@@ -124,7 +130,7 @@ def _continues(prev: Line, ln: Line, prev_edges: tuple[float, float], edges: tup
     """Whether ``ln`` carries on the paragraph that ``prev`` is part of (each measured against
     the margins of its own column)."""
     text = ln.text.strip()
-    if numbering.match(text):
+    if ln.starts or numbering.match(text):
         return False
     left, right = edges
     prev_full = prev.x1 >= prev_edges[1] - 1.6 * cw

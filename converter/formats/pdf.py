@@ -136,19 +136,20 @@ def read_pdf(data: bytes, rel: str, deadline: Deadline) -> Extracted:
 
 
 def _with_tables(pages: list[layout.Page], tables: list[list[tuple[float, Para]]]) -> list[Para]:
-    """Paragraphs of all pages, each table placed before the first line below it on its page."""
-    if not any(tables):
-        return [Para(t) for t in layout.paragraphs(pages)]
-    out: list[Para] = []
-    for page, found in zip(pages, tables):
-        pending = sorted(found, key=lambda x: x[0])
-        above: list[layout.Line] = []
+    """Paragraphs of all pages (joined across page breaks), each table placed where it stands:
+    after the paragraphs above it, and the line below it starting a new paragraph."""
+    where: dict[int, tuple[int, float]] = {}
+    for n, (page, found) in enumerate(zip(pages, tables)):
         for ln in page.lines:
-            while pending and pending[0][0] < ln.top:
-                out += [Para(t) for t in layout.paragraphs([layout.Page(above, page.width, page.height)])]
-                out.append(pending.pop(0)[1])
-                above = []
-            above.append(ln)
-        out += [Para(t) for t in layout.paragraphs([layout.Page(above, page.width, page.height)])]
-        out += [p for _, p in pending]
-    return out
+            where[id(ln)] = (n, ln.top)
+        for top, _ in found:
+            below = [ln for ln in page.lines if ln.top > top]
+            if below:
+                min(below, key=lambda ln: ln.top).starts = True
+    pending = sorted((((n, top), table) for n, found in enumerate(tables) for top, table in found), key=lambda x: x[0])
+    out: list[Para] = []
+    for text, first in layout.grouped(pages):  # in reading order (columns): tables go in between
+        while pending and pending[0][0] < where[id(first)]:
+            out.append(pending.pop(0)[1])
+        out.append(Para(text))
+    return out + [table for _, table in pending]
