@@ -91,3 +91,18 @@ def test_body_numbers_are_not_page_numbers():
 ])
 def test_the_format_is_named_by_its_magic_bytes(data, kind):
     assert formats.sniff(data) == kind
+
+
+def test_item_labels_misread_by_ocr_are_repaired_in_sequence():
+    from converter.formats.ocr import repair_labels
+    from converter.model import Para
+
+    paras = [Para(t) for t in (
+        "一、总体要求", "L 加强组织领导。", "2, 明确责任分工。", "3．细化工作措施。", "L型钢材不在此列。",
+        "二、保障措施", "L 强化督查。", "Lucas 说明。",
+    )]
+    assert repair_labels(paras) == 3
+    assert [p.text for p in paras] == [
+        "一、总体要求", "1.加强组织领导。", "2.明确责任分工。", "3．细化工作措施。", "L型钢材不在此列。",
+        "二、保障措施", "1.强化督查。", "Lucas 说明。",
+    ]

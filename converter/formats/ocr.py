@@ -24,6 +24,8 @@ NOISE_CONFIDENCE = 40  # a line of a few characters below this is a speck, a sta
 NOISE_CHARS = 3
 MAX_PIXELS = 60_000_000  # an image larger than this is refused (a decompression bomb)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# An item label as OCR misreads it at the start of a paragraph: L or IL for 1. and 11., 2, for 2.
+_ITEM_LABEL = re.compile(r"^(?:[0-9Il|]{0,2}L(?![A-Za-z])|[0-9Il|]{1,3}\s*[.．,，、](?![\d%]))\s*")
 
 
 @cache  # asked once per scan; the answer only changes when a package is installed
@@ -151,3 +153,30 @@ def read_image(data: bytes, rel: str, deadline: Deadline) -> Extracted:
         path = Path(tmp) / "image.png"
         image.save(path)
         return _ocr_pngs([(path, float(image.width), float(image.height))], rel, deadline, "image")
+
+
+def repair_labels(paras: list[Para]) -> int:
+    """Item labels misread by OCR (L for 1., IL for 11., 3, for 3.) written as the number they are,
+    when it is the next item of its list: the sequence tells a label from a stray letter (the same
+    rule as numbering.reflow for flattened text). Returns how many were repaired."""
+    from .. import numbering
+
+    item = repaired = 0
+    for p in paras:
+        found = numbering.match(p.text)
+        if found is not None and found.kind in ("chapter", "part", "section", "subsection"):
+            item = 0
+        m = _ITEM_LABEL.match(p.text) if p.kind == "text" else None
+        if m is None:
+            continue
+        token = m.group().strip()
+        n = numbering._item_number(token)
+        misread = not re.fullmatch(r"\d{1,3}\s*[.．、]", token)
+        # A misread label must be the very next item (1 only at a list's start): L型 after 3. is a word.
+        if n is None or n not in ((item + 1,) if misread else (item + 1, 1)) or (misread and n == 1 and item):
+            continue
+        item = n
+        if misread:
+            p.text = f"{n}." + p.text[m.end():]
+            repaired += 1
+    return repaired

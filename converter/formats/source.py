@@ -99,4 +99,9 @@ def clean_paras(raw: RawSource, record: CleaningRecord, page: dict[str, Any], wa
     if doc.ocr_confidence is not None:
         warnings.append(f"text recognised from a scan by OCR (mean confidence {doc.ocr_confidence:.0f}%): it may contain errors")
         warnings += [f"low OCR confidence: {line}" for line in doc.low_confidence[:MAX_LOW_CONFIDENCE_NOTES]]
-    return [Para(p.text, p.kind, [list(r) for r in p.rows] if p.rows else None, p.href) for p in doc.paras]
+    paras = [Para(p.text, p.kind, [list(r) for r in p.rows] if p.rows else None, p.href) for p in doc.paras]
+    if doc.ocr_confidence is not None:
+        from .ocr import repair_labels
+
+        record.change("ocr", repair_labels(paras))
+    return paras
