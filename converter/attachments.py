@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .formats import KINDS, sniff
 from .formats.source import ATTACHMENTS_SUFFIX
+from .read import SIDECAR_SUFFIX
 from .model import Block, PolicyDocument
 from .tables import load
 
@@ -51,8 +52,16 @@ def with_attachments(paths: list[Path]) -> list[Path]:
         out.append(path)
         folder = path.with_name(path.stem + ATTACHMENTS_SUFFIX)
         if folder.is_dir() and not folder.is_symlink():
-            out += sorted((f for f in folder.iterdir() if f.is_file() and not f.is_symlink() and not f.name.startswith(".")), key=lambda f: f.name)
+            out += sorted(
+                (f for f in folder.iterdir() if f.is_file() and not f.is_symlink() and not f.name.startswith(".") and not f.name.endswith(SIDECAR_SUFFIX)),
+                key=lambda f: f.name,
+            )
     return out
+
+
+def is_attachment_file(rel: str) -> bool:
+    """Whether a source path is an attachment (NAME.attachments/FILE)."""
+    return Path(rel).parent.name.endswith(ATTACHMENTS_SUFFIX)
 
 
 def is_list_or_form(doc: PolicyDocument) -> bool:

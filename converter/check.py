@@ -446,6 +446,7 @@ def run(root: Path, sources: Path | None = None, docs: Path | None = None, jobs:
     report.problems += side_problems
 
     result = pipeline.convert_sources(paths, root, jobs)
+    report.problems += [Problem(p.file, "(attachment)", p.reason, True) for p in result.attachment_problems]
     for exc in result.problems:
         if exc.file not in broken:  # an unreadable sidecar is already reported, once
             report.problems.append(_convert_problem(exc.file, exc.reason))

@@ -30,6 +30,8 @@ def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) ->
     console.print(table)
     for w in result.corpus.warnings if result.corpus else []:
         console.print(f"[yellow]warning:[/] {w}")
+    for p in result.attachment_problems:
+        console.print(f"[yellow]warning:[/] {p.file}: {p.reason} (an attachment: its page links to the original address)")
     for p in result.problems:
         console.print(f"[red]error:[/] {p.file}: {p.reason}")
     edges = result.corpus.edges if result.corpus else []

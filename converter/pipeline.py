@@ -46,6 +46,9 @@ def owned_files(out_dir: Path, owned: tuple[str, ...] = GENERATED) -> list[Path]
 class Result:
     docs: list[PolicyDocument] = field(default_factory=list)
     problems: list[SourceError] = field(default_factory=list)
+    # Attachments that could not be read: reported, but their page is built (its link to the
+    # original address stays), so they do not fail the build.
+    attachment_problems: list[SourceError] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     corpus: Corpus | None = None
@@ -178,6 +181,8 @@ def convert_sources(
     is its page's document put in the page's place (converter/attachments.py)."""
     result = convert_many(attachments.with_attachments(paths), root, jobs, cache_dir, budget)
     attachments.promote(result)
+    result.attachment_problems = [p for p in result.problems if attachments.is_attachment_file(p.file)]
+    result.problems = [p for p in result.problems if not attachments.is_attachment_file(p.file)]
     return result
 
 

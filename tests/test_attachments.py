@@ -117,10 +117,12 @@ def test_a_bad_attachment_is_reported_and_its_page_still_built(tmp_path):
     files = {"bomb.docx": ("附件：说明", fx.zip_bomb_docx(tmp_path / "bomb.docx", 120))}
     body = "".join(f"<p>{p}</p>" for p in fx.PARAGRAPHS) + _links(files)
     _scraped(tmp_path / "sources", "notice", _page(body, fx.TITLE), files)
+    (tmp_path / "sources" / "notice.attachments" / "bomb.meta.yml").write_text("overrides: {}\n")  # a sidecar is not a source
     result = pipeline.build(tmp_path / "sources", tmp_path / "docs", tmp_path)
     assert [d.slug for d in result.docs] == ["notice"]
-    assert [p.file for p in result.problems] == ["sources/notice.attachments/bomb.docx"]
-    assert "zip bomb" in result.problems[0].reason
+    assert not result.problems  # the page is built: the attachment is a warning, not a failed build
+    assert [p.file for p in result.attachment_problems] == ["sources/notice.attachments/bomb.docx"]
+    assert "zip bomb" in result.attachment_problems[0].reason
 
 
 def test_an_attachment_is_issued_with_its_page(tmp_path):
@@ -136,3 +138,15 @@ def test_an_attachment_is_issued_with_its_page(tmp_path):
     assert not [w for w in att.warnings if w.endswith("not found")]
     report = check.run(tmp_path, tmp_path / "sources", tmp_path / "docs")
     assert not [p for p in report.problems if p.file.endswith("P0203.xlsx")], report.problems
+
+
+def test_build_with_an_unreadable_attachment_warns_and_exits_zero(tmp_path, capsys):
+    from converter.cli import main
+
+    files = {"archive.zip": ("附件：材料", b"PK\x05\x06" + b"\x00" * 18)}
+    body = "".join(f"<p>{p}</p>" for p in fx.PARAGRAPHS) + _links(files)
+    _scraped(tmp_path / "sources", "notice", _page(body, fx.TITLE), files)
+    code = main(["build", "--sources", str(tmp_path / "sources"), "--out", str(tmp_path / "docs"), "--no-cache"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "warning:" in out and "archive.zip" in out
