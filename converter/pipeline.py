@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import attachments, cache, compare, crosslinks, graph, guide, procs, search, site, statuspages, timeline
+from . import attachments, cache, compare, formats, crosslinks, graph, guide, procs, search, site, statuspages, timeline
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
@@ -91,6 +91,7 @@ def convert_source(
 ) -> tuple[list[PolicyDocument], list[SourceError]]:
     """One source file -> its documents, and the problems of the ones that failed; a source
     taking longer than ``budget`` seconds is stopped and is one problem."""
+    budget = formats.budget_for(path, budget)
     try:
         with procs.time_budget(budget):
             return _convert_source(path, root)

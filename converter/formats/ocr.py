@@ -13,6 +13,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from ..messages import Note
 from ..model import Para, SourceError
 from . import MAX_OCR_PAGES, Deadline, Extracted, layout, run_tool
 
@@ -78,7 +79,7 @@ def _drop_noise(pages: list[layout.Page], confs: dict[int, float]) -> list[tuple
         for ln in page.lines:
             c = confs[id(ln)]
             if c < NOISE_CONFIDENCE and len(ln.text.replace(" ", "")) <= NOISE_CHARS:
-                removed.append((f"OCR noise: {len(ln.text)} character(s) recognised with confidence {c:.0f}%", ln.text))
+                removed.append((Note("file.ocr_noise", n=len(ln.text), confidence=f"{c:.0f}"), ln.text))
             else:
                 keep.append(ln)
         page.lines = keep

@@ -9,6 +9,7 @@ import logging
 import re
 from typing import Any
 
+from ..messages import Note
 from ..model import Para, SourceError
 from . import MAX_PAGES, Deadline, Extracted, layout, ocr
 
@@ -118,9 +119,8 @@ def read_pdf(data: bytes, rel: str, deadline: Deadline) -> Extracted:
         han = len(re.findall(r"[\u4e00-\u9fff]", text))
         cid = len(_CID.findall(text)) + text.count("\ufffd")
         if len(text.strip()) < MIN_TEXT_CHARS * len(pdf.pages) or cid > han:
-            reason = "scan (no text layer)" if cid <= han else "text layer unreadable ((cid:NNN) glyph codes)"
             result = ocr.read_pdf_pages(data, rel, len(pdf.pages), deadline)
-            result.warnings.append(f"PDF text read by OCR: {reason}")
+            result.warnings.append(Note("warn.pdf_scan" if cid <= han else "warn.pdf_cid"))
             return result
         pages, tables = [], []
         for p in pdf.pages:

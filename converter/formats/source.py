@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..messages import Note
 from ..model import CleaningRecord, Para, RawSource, SourceMeta
 from . import extract
 
@@ -97,8 +98,8 @@ def clean_paras(raw: RawSource, record: CleaningRecord, page: dict[str, Any], wa
     page.update(doc.page)
     warnings += doc.warnings
     if doc.ocr_confidence is not None:
-        warnings.append(f"text recognised from a scan by OCR (mean confidence {doc.ocr_confidence:.0f}%): it may contain errors")
-        warnings += [f"low OCR confidence: {line}" for line in doc.low_confidence[:MAX_LOW_CONFIDENCE_NOTES]]
+        warnings.append(Note("warn.ocr", confidence=f"{doc.ocr_confidence:.0f}"))
+        warnings += [Note("warn.ocr_low", text=line) for line in doc.low_confidence[:MAX_LOW_CONFIDENCE_NOTES]]
     paras = [Para(p.text, p.kind, [list(r) for r in p.rows] if p.rows else None, p.href) for p in doc.paras]
     if doc.ocr_confidence is not None:
         from .ocr import repair_labels
