@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from .formats import KINDS, sniff
 from .formats.source import ATTACHMENTS_SUFFIX
-from .read import SIDECAR_SUFFIX
 from .model import Block, PolicyDocument
+from .read import SIDECAR_SUFFIX
 from .tables import load
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ MkDocs syntax in a title or paragraph can change the page's structure.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 import yaml
 
