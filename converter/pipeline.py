@@ -19,7 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import attachments, cache, compare, crosslinks, formats, graph, guide, procs, search, site, statuspages, timeline
+from . import (
+    attachments,
+    cache,
+    compare,
+    crosslinks,
+    formats,
+    graph,
+    guide,
+    procs,
+    search,
+    site,
+    statuspages,
+    timeline,
+)
 from .clean import clean
 from .extract import extract
 from .link import Corpus, link
