@@ -294,3 +294,11 @@ def test_bad_files_do_not_stop_the_batch(made, tmp_path):
     result = pipeline.build(src, tmp_path / "docs", tmp_path)
     assert [d.title for d in result.docs] == [fx.TITLE]
     assert sorted(p.file for p in result.problems) == ["sources/bomb.docx", "sources/book.pdf"]
+
+
+def test_document_files_get_the_readers_time_budget_pages_keep_theirs(made, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>通知</p>", encoding="utf-8")
+    assert formats.budget_for(made["docx"], 60) == formats.MAX_SECONDS
+    assert formats.budget_for(page, 60) == 60
+    assert formats.budget_for(made["docx"], None) is None
