@@ -15,7 +15,7 @@ warnings a policy document (not 新闻/解读) without 文号, 发文机关 or a
 
 from __future__ import annotations
 
-import codecs
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -31,17 +31,19 @@ import yaml
 from scraper.store import OWNED_KEYS, sha256_hex
 
 from . import dates, guide, pipeline, site
-from .extract import LEVEL_VALUES, OVERRIDABLE
+from . import fields
+from .fields import LEVEL_VALUES, OVERRIDABLE
 from .link import link
 from .model import PolicyDocument
-from .read import SIDECAR_KEYS, SIDECAR_SUFFIX, list_sources
+from .names import quote
+from .read import SIDECAR_KEYS, SIDECAR_SUFFIX, NotRegular, _size, list_sources, read_regular, sidecar_path
 
 # Keys the scraper writes, the ones the reader knows, and the ones people write (notes: free text).
 SIDECAR_ALLOWED = SIDECAR_KEYS | set(OWNED_KEYS) | {"notes"}
 # Document types that are not policy documents: they need no 文号, 发文机关 or 成文日期
 # (the same exemption extract applies to its "not found" warnings).
 NON_POLICY_TYPES = ("新闻", "解读", "附件")  # 附件: a list or form attached to a page
-LEVELS = ", ".join(str(v) for v in sorted(LEVEL_VALUES - {None})) + ", null"
+LEVELS = fields.LEVELS
 FIX_DOCS = "run `make docs` and commit docs/"
 FIX_GENERATED = "docs/ is generated, do not edit it: run `make docs`; if the problem stays, it is a converter bug: open an issue"
 
@@ -64,7 +66,7 @@ class Problem:
 
     def __str__(self) -> str:
         kind = "warning: " if self.warning else ""
-        return f"{self.file}: {self.field}: {kind}{self.message}"
+        return f"{quote(self.file)}: {quote(self.field, spaces=True)}: {kind}{self.message}"
 
 
 @dataclass
@@ -83,8 +85,8 @@ class Report:
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+    try:  # the folder resolved, not the file: a symbolic link is named as itself
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -96,70 +98,30 @@ def _suggest(key: str, allowed: set[str]) -> str:
     return "allowed: " + ", ".join(sorted(allowed))
 
 
-# --- override values: key -> validator returning what is wrong, or None --------------------
+# --- override values: the schema's validators (converter/fields.py) ----------------------
 
-
-def _text(v: Any) -> str | None:
-    if isinstance(v, str) and v.strip():
-        return None
-    if v is None or v == "":
-        return "must not be empty"
-    return f"must be text, got {v!r} (put it in quotes)"
-
-
-def _text_or_null(v: Any) -> str | None:
-    return None if v is None else _text(v)
-
-
-def _names(v: Any) -> str | None:
-    if isinstance(v, str) and v.strip():
-        return None
-    if isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v):
-        return None
-    return f"must be a name or a list of names, got {v!r}"
-
-
-def _date(v: Any) -> str | None:
-    if v is None or isinstance(v, dt.date):
-        return None
-    if isinstance(v, str) and dates.parse(v):
-        return None
-    return f"{v!r} is not a date; write YYYY-MM-DD, or null"
-
-
-def _level(v: Any) -> str | None:
-    return None if v in LEVEL_VALUES else f"{v!r} is not one of {LEVELS}"
-
-
-OVERRIDE_RULES: dict[str, Callable[[Any], str | None]] = {
-    "title": _text,
-    "doc_number": _text_or_null,
-    "issuers": lambda v: None if v == [] else _names(v),
-    "written_date": _date,
-    "publish_date": _date,
-    "region": _text_or_null,
-    "level": _level,
-    "doc_type": _text_or_null,
-    "index_number": _text_or_null,
-    "topics": lambda v: None if v == [] else _names(v),
-}
+_text, _text_or_null, _level = fields.text, fields.text_or_null, fields.level
+OVERRIDE_RULES: dict[str, Callable[[Any], str | None]] = {k: f.check for k, f in fields.OVERRIDE_FIELDS.items()}
 
 
 # --- sidecars --------------------------------------------------------------------------------
+
+
+def load_sidecar(side: Path) -> dict:
+    """A sidecar's mapping, read as the build reads it (no links, size and alias limits)."""
+    try:
+        return fields.load_bytes(read_regular(side, fields.MAX_SIDECAR_BYTES + 1), _size(side))
+    except OSError as exc:
+        raise fields.SidecarError("(file)", str(exc) if isinstance(exc, NotRegular) else f"cannot read: {exc.strerror or exc}") from None
 
 
 def check_sidecar(side: Path, page: Path | None, root: Path) -> tuple[list[Problem], bool]:
     """Problems of one sidecar, and whether it could be read at all."""
     rel = _rel(side, root)
     try:
-        data = yaml.safe_load(side.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return [Problem(rel, "(file)", f"not valid YAML ({first}); check the indentation and quoting")], False
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        return [Problem(rel, "(file)", "must be a YAML mapping of `key: value` lines")], False
+        data = load_sidecar(side)
+    except fields.SidecarError as exc:
+        return [Problem(rel, exc.field, exc.message)], False
     out: list[Problem] = []
     if page is None:
         out.append(Problem(rel, "(file)", f"no page next to it (expected {side.name.removesuffix(SIDECAR_SUFFIX)}.html or .txt); remove the sidecar or add the page"))
@@ -168,24 +130,14 @@ def check_sidecar(side: Path, page: Path | None, root: Path) -> tuple[list[Probl
             out.append(Problem(rel, str(key), f"unknown key ({_suggest(str(key), SIDECAR_ALLOWED)})"))
     overrides = data.get("overrides")
     if overrides is not None and not isinstance(overrides, dict):
-        out.append(Problem(rel, "overrides", "must be a mapping of `field: value` lines, indented under `overrides:`"))
+        out.append(Problem(rel, "overrides", fields.mapping(overrides) or ""))
         return out, False
-    for key, value in (overrides or {}).items():
-        name = f"overrides.{key}"
+    for key in overrides or {}:
         if str(key) not in OVERRIDABLE:
-            out.append(Problem(rel, name, f"unknown field ({_suggest(str(key), OVERRIDABLE)})"))
-            continue
-        wrong = OVERRIDE_RULES.get(str(key), lambda v: None)(value)
-        if wrong:
-            out.append(Problem(rel, name, wrong))
-    enc = data.get("encoding")
-    if enc is not None:
-        try:
-            codecs.lookup(str(enc))
-        except LookupError:
-            out.append(Problem(rel, "encoding", f"unknown encoding {enc!r}; use utf-8, gb18030 or remove the line"))
+            out.append(Problem(rel, f"overrides.{key}", f"unknown field ({_suggest(str(key), OVERRIDABLE)})"))
+    out += [Problem(rel, name, wrong) for name, wrong in fields.problems(data)]
     recorded = data.get("sha256")
-    if recorded is not None and page is not None:
+    if isinstance(recorded, str) and page is not None and not page.is_symlink():
         actual = sha256_hex(page.read_bytes())
         if str(recorded).lower() != actual:
             out.append(Problem(
@@ -447,8 +399,12 @@ def run(root: Path, sources: Path | None = None, docs: Path | None = None, jobs:
 
     result = pipeline.convert_sources(paths, root, jobs)
     report.problems += [Problem(p.file, "(attachment)", p.reason, True) for p in result.attachment_problems]
+    # A sidecar's problems are reported at the sidecar, with their fields: once, not again as
+    # the source's conversion error.
+    side_files = {p.file for p in side_problems if not p.warning}
     for exc in result.problems:
-        if exc.file not in broken:  # an unreadable sidecar is already reported, once
+        own_side = _rel(sidecar_path(root / exc.file), root) in side_files and exc.reason.startswith("sidecar ")
+        if exc.file not in broken and not own_side:
             report.problems.append(_convert_problem(exc.file, exc.reason))
     corpus = link(result.docs)
     report.documents = len(corpus.docs)
@@ -456,8 +412,9 @@ def run(root: Path, sources: Path | None = None, docs: Path | None = None, jobs:
     for p in paths:
         side = p.with_name(p.stem + SIDECAR_SUFFIX)
         if side.is_file() and _rel(p, root) not in broken:
-            data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
-            overrides[_rel(p, root)] = data.get("overrides") or {}
+            with contextlib.suppress(fields.SidecarError):
+                said = load_sidecar(side).get("overrides")
+                overrides[_rel(p, root)] = said if isinstance(said, dict) else {}
     report.problems += check_duplicates(corpus.docs)
     report.problems += check_required(corpus.docs, overrides)
     # A wrong override reaches the front matter too; report it once, at the sidecar.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__, cache, pipeline
 from .model import SourceError
+from .names import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,6 +18,7 @@ def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) ->
     """The conversion table (only the documents of the sources in ``only``, when given), then
     warnings, problems and counts."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=out or sys.stdout, width=120, highlight=False, soft_wrap=False)
@@ -33,7 +35,9 @@ def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) ->
     for p in result.attachment_problems:
         console.print(f"[yellow]warning:[/] {p.file}: {p.reason} (an attachment: its page links to the original address)")
     for p in result.problems:
-        console.print(f"[red]error:[/] {p.file}: {p.reason}")
+        # One line per problem (never wrapped), the file quoted when its name is odd, and no
+        # text from a file name or a source read as rich markup.
+        console.print(f"[red]error:[/] {escape(quote(p.file))}: {escape(p.reason)}", soft_wrap=True)
     edges = result.corpus.edges if result.corpus else []
     console.print(
         f"{len(result.docs)} documents, {len(result.problems)} problems, "

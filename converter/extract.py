@@ -11,16 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import citations, dates, docnumber, doctypes, places, structure, validity
+from . import citations, dates, docnumber, doctypes, fields, places, structure, validity
 from .messages import Note
 from .model import DocumentText, PolicyDocument, SourceError
 
-# Fields a sidecar's `overrides:` may set.
-OVERRIDABLE = {
-    "title", "doc_number", "issuers", "written_date", "publish_date", "region", "level", "doc_type",
-    "index_number", "topics",
-}
-LEVEL_VALUES = {"national", "provincial", "municipal", "county", None}
+# Fields a sidecar's `overrides:` may set, and the levels: declared once, in the schema.
+OVERRIDABLE = fields.OVERRIDABLE
+LEVEL_VALUES = fields.LEVEL_VALUES
 _STEM_SAFE = re.compile(r"[^0-9A-Za-z_\-\u4e00-\u9fff]+")
 
 
