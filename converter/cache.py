@@ -5,31 +5,35 @@ its bytes, its sidecar, its path (the slug and ``source.file`` come from it) and
 converter itself. The key hashes all of these; the converter's part is a hash of every
 file that can change the output: the converter's own source and data tables, the shared
 decoder in scraper/, and the versions of the libraries that do the work. Editing any of
-them gives every source a new key, so a stale result is never reused. Entries are pickles
-under ``.cache/converter/`` (gitignored); a missing or unreadable entry is just a miss.
-Pickles are only ever read from this local folder the converter itself writes: never point
-``--cache`` at files from elsewhere (unpickling runs code).
+them gives every source a new key, so a stale result is never reused. Entries are JSON
+under ``.cache/converter/`` (gitignored), never pickles (unpickling a file anyone can write runs
+code): a header with the format, the entry's key and a SHA-256 of the body, then the data, which
+is checked field by field as it is turned back into documents (converter/entries.py). A missing,
+corrupted, foreign or wrongly shaped entry is a miss: the source is converted and the entry
+rewritten.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
+import secrets
 import sys
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import entries
 from .formats import source as formats_source
 from .read import sidecar_path
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 DEFAULT_DIR = ROOT / ".cache" / "converter"
-FORMAT = 1  # bump when the shape of a cache entry changes
+FORMAT = 2  # bump when the shape of a cache entry changes (2: JSON with a checksum, was pickle)
 # Code outside converter/ that the conversion runs, and libraries whose version can change output.
 EXTRA_CODE = (ROOT / "scraper" / "encoding.py",)
 LIBRARIES = (
@@ -111,50 +115,67 @@ def source_key(path: Path, root: Path, version: str | None = None, parents: dict
 
 
 def entry_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / key[:2] / f"{key}.pickle"
+    return cache_dir / key[:2] / f"{key}.json"
 
 
 def load(cache_dir: Path, key: str) -> Any | None:
-    try:
-        with open(entry_path(cache_dir, key), "rb") as fh:
-            return pickle.load(fh)
-    except FileNotFoundError:
+    """The outcome stored under ``key``, or None: a missing, truncated, corrupted (checksum),
+    foreign (another key's entry) or wrongly shaped entry is a miss, converted and rewritten."""
+    payload = read_entry(entry_path(cache_dir, key), key)
+    if payload is None:
         return None
-    except Exception:  # a truncated or foreign entry is a miss; it is overwritten below
+    try:
+        return entries.decode_outcome(payload)
+    except (TypeError, ValueError, KeyError, IndexError):
         return None
 
 
 def store(cache_dir: Path, key: str, value: Any) -> None:
     """Write an entry; a cache that cannot be written (read-only checkout, full disk) only
     means the next build converts again, so the error is not the build's."""
-    store_file(entry_path(cache_dir, key), value)
+    write_entry(entry_path(cache_dir, key), key, entries.encode_outcome(value))
 
 
-def store_file(target: Path, value: Any) -> None:
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+def write_entry(target: Path, key: str, payload: Any) -> None:
+    """A header line (format, key, SHA-256 of the body), then the body: JSON data, never code."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    head = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}).encode()
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(head + b"\n" + body)
         tmp.replace(target)  # atomic: a concurrent reader sees the old entry or the new one
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
 
 
-PAGES_FILE = "pages.pickle"  # rendered document pages of the last build: page key -> Markdown
+def read_entry(target: Path, key: str) -> Any | None:
+    """The body of an entry written by ``write_entry`` for ``key``, or None."""
+    try:
+        data = target.read_bytes()
+        head_bytes, sep, body = data.partition(b"\n")
+        head = json.loads(head_bytes)
+        if not sep or not isinstance(head, dict) or head.get("format") != FORMAT or head.get("key") != key:
+            return None
+        if head.get("sha256") != hashlib.sha256(body).hexdigest():
+            return None  # a flipped byte, a truncated write: never served
+        return json.loads(body)
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+PAGES_FILE = "pages.json"  # rendered document pages of the last build: page key -> Markdown
 
 
 def load_pages(cache_dir: Path) -> dict[str, str]:
     """The last build's rendered pages by page key (pipeline.page_key); empty when unreadable."""
-    try:
-        with open(cache_dir / PAGES_FILE, "rb") as fh:
-            pages = pickle.load(fh)
-    except Exception:  # missing, truncated or foreign: every page is rendered again
-        return {}
-    return pages if isinstance(pages, dict) else {}
+    pages = read_entry(cache_dir / PAGES_FILE, PAGES_FILE)
+    if not isinstance(pages, dict) or not all(isinstance(t, str) for t in pages.values()):
+        return {}  # missing, corrupted or foreign: every page is rendered again
+    return pages
 
 
 def store_pages(cache_dir: Path, pages: dict[str, str]) -> None:
     """Replace the rendered pages (only the current build's, so the file does not grow)."""
-    store_file(cache_dir / PAGES_FILE, pages)
+    write_entry(cache_dir / PAGES_FILE, PAGES_FILE, pages)

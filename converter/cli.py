@@ -62,7 +62,7 @@ def _as_of(args: argparse.Namespace) -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     from . import status
 
-    cache_dir = None if args.no_cache else Path(args.cache)
+    cache_dir = Path(args.cache)  # --no-cache reads nothing from it but rewrites what it converts
     try:
         as_of = _as_of(args)
     except ValueError as exc:
@@ -70,7 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     result = pipeline.build(
         Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir, as_of=as_of,
-        budget=args.time_budget or None,
+        budget=args.time_budget or None, refresh=args.no_cache,
     )
     recorded = status.recorded_as_of()
     if as_of != recorded and Path(args.out).resolve() == (ROOT / "docs").resolve():
@@ -80,8 +80,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     # With the cache, list what this run converted: a table of 10,000 unchanged rows helps nobody.
     _summary(result, only={_rel(p) for p in result.converted} if result.cached else None)
-    if cache_dir is not None:
-        print(f"{len(result.converted)} sources converted, {result.cached} unchanged (from {cache_dir})")
+    print(f"{len(result.converted)} sources converted, {result.cached} unchanged (from {cache_dir})")
     return 1 if result.problems else 0
 
 
@@ -185,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(ROOT / "docs"))
     p.add_argument("-j", "--jobs", **jobs)
     p.add_argument("--cache", default=str(cache.DEFAULT_DIR), help="conversion cache folder (default .cache/converter)")
-    p.add_argument("--no-cache", action="store_true", help="convert every source, ignoring the cache")
+    p.add_argument("--no-cache", action="store_true", help="convert every source without reading the cache (and rewrite its entries)")
     p.add_argument("--as-of", help=AS_OF_HELP)
     p.add_argument("--time-budget", **budget)
     p.set_defaults(func=cmd_build)

@@ -151,9 +151,11 @@ def _over_budget(outcome: Outcome, budget: float | None) -> bool:
 
 def convert_many(
     paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None, budget: float | None = TIME_BUDGET,
+    refresh: bool = False,
 ) -> Result:
     """Convert sources in order; ``jobs`` > 1 uses worker processes (same output as one process).
-    With ``cache_dir``, unchanged sources come from the cache and only the rest are converted.
+    With ``cache_dir``, unchanged sources come from the cache and only the rest are converted;
+    ``refresh``: nothing is taken from the cache, every entry is written again.
     ``budget``: seconds each source may take (None: no limit)."""
     result = Result()
     outcomes: list[Outcome | None] = [None] * len(paths)
@@ -163,7 +165,7 @@ def convert_many(
         parents: dict[Path, Path] = {}
         for i, path in enumerate(paths):
             keys[i] = cache.source_key(path, root, version, parents)
-            outcomes[i] = cache.load(cache_dir, keys[i])
+            outcomes[i] = None if refresh else cache.load(cache_dir, keys[i])
     todo = [i for i, o in enumerate(outcomes) if o is None]
     result.cached = len(paths) - len(todo)
     result.converted = [paths[i] for i in todo]
@@ -190,10 +192,11 @@ def convert_many(
 
 def convert_sources(
     paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None, budget: float | None = TIME_BUDGET,
+    refresh: bool = False,
 ) -> Result:
     """``convert_many`` over pages and their attachments (NAME.attachments/), an attachment that
     is its page's document put in the page's place (converter/attachments.py)."""
-    result = convert_many(attachments.with_attachments(paths), root, jobs, cache_dir, budget)
+    result = convert_many(attachments.with_attachments(paths), root, jobs, cache_dir, budget, refresh=refresh)
     attachments.promote(result)
     result.attachment_problems = [p for p in result.problems if attachments.is_attachment_file(p.file)]
     result.problems = [p for p in result.problems if not attachments.is_attachment_file(p.file)]
@@ -253,11 +256,11 @@ def render_pages(corpus: Corpus, jobs: int = 1, only: list[int] | None = None) -
         _FORKED_CORPUS, _FORKED_ONLY = None, []
 
 
-def render_reusing(corpus: Corpus, doc_keys: dict[int, str], cache_dir: Path, jobs: int = 1) -> list[str]:
+def render_reusing(corpus: Corpus, doc_keys: dict[int, str], cache_dir: Path, jobs: int = 1, refresh: bool = False) -> list[str]:
     """``render_pages``, but a page whose inputs (``page_key``) are those of a page rendered by
     an earlier build is taken from the cache: adding one source to a large corpus re-renders
-    only the pages whose cross-links or timeline it changes."""
-    previous = cache.load_pages(cache_dir)
+    only the pages whose cross-links or timeline it changes (``refresh``: none is taken)."""
+    previous = {} if refresh else cache.load_pages(cache_dir)
     texts: list[str | None] = [None] * len(corpus.docs)
     keys: list[str | None] = [None] * len(corpus.docs)
     todo: list[int] = []
@@ -322,13 +325,14 @@ def write_pages(out_dir: Path, generated: dict[str, str | bytes], owned: tuple[s
 
 def build(
     sources: Path, out_dir: Path, root: Path, jobs: int = 1, owned: tuple[str, ...] = GENERATED,
-    cache_dir: Path | None = None, as_of: str | None = None, budget: float | None = TIME_BUDGET,
+    cache_dir: Path | None = None, as_of: str | None = None, budget: float | None = TIME_BUDGET, refresh: bool = False,
 ) -> Result:
     """``as_of``: the reference date of statuses (default: the recorded one, status.recorded_as_of);
-    ``budget``: seconds each source may take to convert."""
-    result = convert_sources(list_sources(sources), root, jobs, cache_dir, budget)
+    ``budget``: seconds each source may take to convert; ``refresh`` (``build --no-cache``):
+    convert and render everything, and rewrite the cache."""
+    result = convert_sources(list_sources(sources), root, jobs, cache_dir, budget, refresh=refresh)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
-    rendered = render_reusing(corpus, result.doc_keys, cache_dir, jobs) if cache_dir is not None else None
+    rendered = render_reusing(corpus, result.doc_keys, cache_dir, jobs, refresh) if cache_dir is not None else None
     result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, rendered), owned)
     return result

@@ -3,7 +3,9 @@ change a source's output (its bytes, its sidecar, the converter's code or data) 
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+from pathlib import Path
 
 from tests.support import ROOT, SAMPLES, SOURCES
 
@@ -94,8 +96,10 @@ def test_editing_a_code_file_changes_the_version(tmp_path):
 def test_unreadable_cache_entry_is_a_miss(tmp_path):
     src, store = _sources(tmp_path, ("004",)), tmp_path / "cache"
     first = _convert(src, store)
-    for entry in store.rglob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    entries = [p for p in store.rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not an entry")
     again = _convert(src, store)
     assert len(again.converted) == 1
     assert _pages(again) == _pages(first)
@@ -131,3 +135,115 @@ def test_cache_that_cannot_be_written_does_not_fail_the_build(tmp_path):
     blocked.write_text("a file where the cache folder would be", encoding="utf-8")
     result = _convert(src, blocked)
     assert len(result.docs) == 1 and not result.problems
+
+
+# --- hostile or damaged entries (issue 14, item 5) -------------------------------------------
+
+
+def _entry(src, store, name):
+    from converter.read import list_sources
+
+    path = next(p for p in list_sources(src) if p.name == name)
+    return cache.entry_path(store, cache.source_key(path, ROOT))
+
+
+def _swap_same_length(entry, old: str, new: str) -> None:
+    """Change text inside an entry without changing its length: the entry still parses."""
+    data = entry.read_bytes()
+    assert old.encode() in data and len(old.encode()) == len(new.encode())
+    entry.write_bytes(data.replace(old.encode(), new.encode(), 1))
+
+
+def test_a_changed_byte_inside_an_entry_never_reaches_the_pages(tmp_path):
+    src, store = _sources(tmp_path, ("004",)), tmp_path / "cache"
+    plain = _pages(_convert(src, None))
+    _convert(src, store)
+    _swap_same_length(_entry(src, store, SAMPLES["004"]), "医共体", "医共休")
+    again = _convert(src, store)
+    assert len(again.converted) == 1  # a miss ...
+    assert _pages(again) == plain
+    assert _convert(src, store).converted == []  # ... and the entry was rewritten
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss_not_a_crash(tmp_path):
+    from converter import entries
+
+    src, store = _sources(tmp_path, ("004",)), tmp_path / "cache"
+    plain = _pages(_convert(src, None))
+    _convert(src, store)
+    entry = _entry(src, store, SAMPLES["004"])
+    key = entry.stem
+    good = entries.encode_outcome(cache.load(store, key))
+    bad_title = {**good, "docs": [{**good["docs"][0], "title": 123}]}
+    for payload in (42, [], {"docs": 1, "problems": []}, bad_title, {**good, "docs": [{**good["docs"][0], "blocks": [["para"]]}]}):
+        cache.write_entry(entry, key, payload)  # a valid checksum: only the shape is wrong
+        again = _convert(src, store)
+        assert len(again.converted) == 1, payload
+        assert _pages(again) == plain
+
+
+def test_an_entry_copied_under_another_key_is_a_miss(tmp_path):
+    src, store = _sources(tmp_path), tmp_path / "cache"
+    _convert(src, store)
+    a, b = _entry(src, store, SAMPLES["000"]), _entry(src, store, SAMPLES["004"])
+    shutil.copy(a, b)
+    again = _convert(src, store)
+    assert [p.name for p in again.converted] == [SAMPLES["004"]]
+    assert _pages(again) == _pages(_convert(src, None))
+
+
+def test_cache_entries_are_checksummed_json_not_pickles(tmp_path):
+    import json
+
+    src, store = _sources(tmp_path, ("004",)), tmp_path / "cache"
+    _convert(src, store)
+    data = _entry(src, store, SAMPLES["004"]).read_bytes()
+    head, _, body = data.partition(b"\n")
+    assert json.loads(head)["sha256"] == hashlib.sha256(body).hexdigest()
+    assert json.loads(body)["docs"][0]["title"] == "石家庄市召开紧密型县域医共体建设推进会"
+    assert "import pickle" not in Path(cache.__file__).read_text(encoding="utf-8")
+
+
+def test_a_cached_outcome_reads_back_equal_field_for_field(sample_docs):
+    import dataclasses
+
+    from converter import entries
+    from converter.model import PolicyDocument
+
+    names = {f.name for f in dataclasses.fields(PolicyDocument)}
+    docs = [d for key in sorted(sample_docs) for d in sample_docs[key]]
+    assert names <= set(entries.encode_outcome((docs[:1], []))["docs"][0]) | {"record"}
+    for d in docs:
+        assert entries.decode_outcome(json_round_trip(entries.encode_outcome(([d], [("x", "y")])))) == ([d], [("x", "y")])
+
+
+def json_round_trip(v):
+    import json
+
+    return json.loads(json.dumps(v, ensure_ascii=False))
+
+
+def test_no_cache_rewrites_the_entries_it_converts(tmp_path):
+    from converter.cli import main
+
+    src, store = _sources(tmp_path, ("004",)), tmp_path / "cache"
+    args = ["build", "--sources", str(src), "--out", str(tmp_path / "docs"), "--cache", str(store)]
+    assert main(args) == 0
+    entry = _entry(src, store, SAMPLES["004"])
+    entry.write_bytes(b"damaged")
+    assert main([*args, "--no-cache"]) == 0
+    assert cache.load(store, entry.stem) is not None
+
+
+def test_damaged_rendered_pages_are_rendered_again(tmp_path):
+    src, store, docs = _sources(tmp_path, ("004",)), tmp_path / "cache", tmp_path / "docs"
+    pipeline.build(src, docs, ROOT, cache_dir=store)
+    page = docs / "policies" / "004_0395a73e19e4f75c.md"
+    before = page.read_bytes()
+    pages_file = next(p for p in store.iterdir() if p.is_file())
+    text = pages_file.read_bytes()
+    assert "医共体".encode() in text
+    pages_file.write_bytes(text.replace("医共体".encode(), "医共休".encode()))
+    page.unlink()
+    pipeline.build(src, docs, ROOT, cache_dir=store)
+    assert page.read_bytes() == before

@@ -19,7 +19,7 @@ from tests.support import ROOT
 
 
 def _build(root: Path) -> tuple[int, str]:
-    return run_cli("build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--no-cache")
+    return run_cli("build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--no-cache", "--cache", str(root.parent / "cache"))
 
 
 def _check(root: Path) -> tuple[int, list[str]]:
@@ -96,7 +96,7 @@ def test_a_yaml_alias_bomb_fails_fast_with_a_clear_error(tmp_path, command):
     root = make_project(tmp_path)
     (root / "sources" / "a.meta.yml").write_text(ALIAS_BOMB, encoding="utf-8")
     assert len(ALIAS_BOMB.encode()) < 1000
-    argv = ["build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--no-cache"] if command == "build" else ["check", "--root", str(root)]
+    argv = ["build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--no-cache", "--cache", str(root.parent / "cache")] if command == "build" else ["check", "--root", str(root)]
     code, out, seconds = _limited(argv, root)
     assert code == 1, out[-2000:]
     assert "uses YAML anchors and aliases" in out
@@ -106,7 +106,7 @@ def test_a_yaml_alias_bomb_fails_fast_with_a_clear_error(tmp_path, command):
 def test_a_sidecar_nested_a_hundred_thousand_levels_deep_is_an_error_not_a_crash(tmp_path):
     root = make_project(tmp_path)
     (root / "sources" / "a.meta.yml").write_text("notes: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    code, out, _ = _limited(["build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--no-cache"], root)
+    code, out, _ = _limited(["build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--no-cache", "--cache", str(root.parent / "cache")], root)
     assert code == 1, out[-2000:]
     assert "is nested too deeply" in out
 

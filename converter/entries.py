@@ -1,0 +1,119 @@
+"""A conversion outcome (documents + problems) as plain JSON data and back, for the cache.
+
+Decoding checks every value's type as it rebuilds the dataclasses, so an entry that is not
+exactly what ``encode_outcome`` writes raises (TypeError/ValueError) and is a cache miss: the
+later stages only ever see documents of the shape a conversion produces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Block, Citation, CleaningRecord, PolicyDocument, Removal
+
+Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
+
+
+def encode_outcome(outcome: Outcome) -> dict[str, Any]:
+    docs, problems = outcome
+    return {"docs": [_encode_doc(d) for d in docs], "problems": [[f, r] for f, r in problems]}
+
+
+def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
+    return {
+        "slug": d.slug, "title": d.title, "doc_number": d.doc_number, "issuers": d.issuers,
+        "written_date": d.written_date, "publish_date": d.publish_date, "region": d.region,
+        "level": d.level, "doc_type": d.doc_type, "source": d.source,
+        "cites": [[c.title, c.doc_number] for c in d.cites],
+        "blocks": [[b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.rows, b.href] for b in d.blocks],
+        "removed": [[r.step, r.reason, r.text] for r in d.record.removed], "changed": d.record.changed,
+        "index_number": d.index_number, "topics": d.topics, "extra": d.extra, "warnings": d.warnings,
+    }
+
+
+# --- decoding, every value checked ---------------------------------------------------------
+
+
+def _str(v: Any) -> str:
+    if type(v) is not str:
+        raise TypeError(f"expected text, got {type(v).__name__}")
+    return v
+
+
+def _opt(v: Any) -> str | None:
+    return None if v is None else _str(v)
+
+
+def _int(v: Any) -> int:
+    if type(v) is not int:
+        raise TypeError(f"expected a number, got {type(v).__name__}")
+    return v
+
+
+def _strs(v: Any) -> list[str]:
+    if type(v) is not list:
+        raise TypeError(f"expected a list, got {type(v).__name__}")
+    for x in v:
+        _str(x)
+    return v
+
+
+def _map(v: Any, value: Any) -> dict[str, Any]:
+    if type(v) is not dict:
+        raise TypeError(f"expected a mapping, got {type(v).__name__}")
+    for k, x in v.items():
+        _str(k)
+        value(x)
+    return v
+
+
+def _rows(v: Any) -> list[list[str]] | None:
+    if v is None:
+        return None
+    if type(v) is not list:
+        raise TypeError("expected table rows")
+    for row in v:
+        _strs(row)
+    return v
+
+
+def _block(v: Any) -> Block:
+    kind, text, level, label, anchor, lead, rows, href = v
+    return Block(_str(kind), _str(text), _int(level), _str(label), _str(anchor), _str(lead), _rows(rows), _opt(href))
+
+
+def _citation(v: Any) -> Citation:
+    title, number = v
+    return Citation(_opt(title), _opt(number))
+
+
+def _removal(v: Any) -> Removal:
+    step, reason, text = v
+    return Removal(_str(step), _str(reason), _str(text))
+
+
+def _doc(v: Any) -> PolicyDocument:
+    if type(v) is not dict:
+        raise TypeError("expected a document")
+    return PolicyDocument(
+        slug=_str(v["slug"]), title=_str(v["title"]), doc_number=_opt(v["doc_number"]),
+        issuers=_strs(v["issuers"]), written_date=_opt(v["written_date"]), publish_date=_opt(v["publish_date"]),
+        region=_opt(v["region"]), level=_opt(v["level"]), doc_type=_opt(v["doc_type"]),
+        source=_map(v["source"], _opt),
+        cites=[_citation(c) for c in v["cites"]],
+        blocks=[_block(b) for b in v["blocks"]],
+        record=CleaningRecord([_removal(r) for r in v["removed"]], _map(v["changed"], _int)),
+        index_number=_opt(v["index_number"]), topics=_strs(v["topics"]),
+        extra=_map(v["extra"], _opt), warnings=_strs(v["warnings"]),
+    )
+
+
+def decode_outcome(v: Any) -> Outcome:
+    if type(v) is not dict or set(v) != {"docs", "problems"} or type(v["docs"]) is not list or type(v["problems"]) is not list:
+        raise TypeError("expected an outcome")
+    docs = [_doc(d) for d in v["docs"]]
+    problems = []
+    for p in v["problems"]:
+        file, reason = p
+        problems.append((_str(file), _str(reason)))
+    return docs, problems
