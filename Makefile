@@ -41,10 +41,13 @@ add: venv
 check: venv
 	$(BIN)/python -m converter check -j $(JOBS)
 
-## site: docs/ -> site/ with MkDocs (strict); dates come from the sources, not the clock
+## site: docs/ -> site/ with MkDocs (strict); dates come from the sources, not the clock.
+## Holds the locks of docs/ (read) and site/ (written): a second `make site` or `make docs`
+## meanwhile stops with "another build is running" instead of racing this one.
 site: office-deps docs
-	SOURCE_DATE_EPOCH=$$($(BIN)/python -m converter epoch) $(BIN)/mkdocs build --strict --quiet
-	$(BIN)/python -m converter.search site
+	$(BIN)/python -m converter.lock docs site -- sh -c '\
+	  SOURCE_DATE_EPOCH=$$($(BIN)/python -m converter epoch) $(BIN)/mkdocs build --strict --quiet && \
+	  $(BIN)/python -m converter.search site'
 	@echo "site/ built: $$(ls docs/policies/*.md | grep -vc /index.md) document pages"
 
 ## serve: the built site (with its Pagefind search, which `mkdocs serve` would not have)

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from . import pipeline, site
+from . import lock, pipeline, site
 from .model import PolicyDocument, SourceError
+from .names import quote
 from .places import LEVEL_NAMES
 from .read import SIDECAR_SUFFIX, list_sources, read_source
 
@@ -94,7 +95,7 @@ def _recorded_url(page: Path) -> str | None:
 def _same_bytes(sources: Path, data: bytes) -> Path | None:
     digest = _sha(data)
     for p in list_sources(sources) if sources.is_dir() else []:
-        if p.stat().st_size == len(data) and _sha(p.read_bytes()) == digest:
+        if not p.is_symlink() and p.stat().st_size == len(data) and _sha(p.read_bytes()) == digest:
             return p
     return None
 
@@ -110,18 +111,20 @@ def add_file(file: Path, sources: Path, root: Path, url: str | None = None) -> A
     )
 
     if not file.is_file():
-        return Added(error=f"{file}: no such file")
+        return Added(error=f"{quote(str(file))}: no such file")
+    file = file.resolve()  # the user's own file, wherever a link of theirs points (sources/ take no links)
     try:
         raw = read_source(file, file.parent)  # the same checks the build makes: empty, binary, encoding
     except SourceError as exc:
-        return Added(error=f"{file}: {exc.reason}; nothing was added")
+        return Added(error=f"{quote(str(file))}: {exc.reason}; nothing was added")
     same = _same_bytes(sources, raw.data)
-    if same is not None:
+    if same is not None and sidecar_path_for(same).exists():
         side = sidecar_path_for(same)
-        note = "already in sources/" if same.resolve() == file.resolve() else f"the same page is already in sources/ as {same.name}; nothing was copied"
-        return Added(same, side if side.exists() else None, "unchanged", notes=[note])
+        note = "already in sources/" if same.resolve() == file.resolve() else f"the same page is already in sources/ as {quote(same.name)}; nothing was copied"
+        return Added(same, side, "unchanged", notes=[note])
+    # (A page without its sidecar: an earlier `add` was stopped between the two; written again.)
     sources.mkdir(parents=True, exist_ok=True)
-    target = sources / safe_name(file, raw.data, raw.text, url, sources)
+    target = same or sources / safe_name(file, raw.data, raw.text, url, sources)
     side = sidecar_path_for(target)
     old = load_sidecar(side)
     history = list(old[0].get("history") or []) if old else []
@@ -139,8 +142,10 @@ def add_file(file: Path, sources: Path, root: Path, url: str | None = None) -> A
         "attachments": _attachments(raw.text, url),
         "history": history,
     }
-    write_atomic(target, raw.data)
+    # The sidecar first: stopped between the two, a re-run finds no page and writes both; the
+    # other order would leave a page whose URL nothing records, which a re-run took as "unchanged".
     write_atomic(side, render_sidecar(owned, old).encode("utf-8"))
+    write_atomic(target, raw.data)
     return Added(target, side, "updated" if old else "created")
 
 
@@ -245,9 +250,23 @@ def main(url: str | None, file: str | None, root: Path, sources: Path | None = N
     root = root.resolve()
     sources = (sources or root / "sources").resolve()
     docs_dir = (docs or root / "docs").resolve()
-    added = add_file(Path(file), sources, root, url) if file else add_url(str(url), sources, root, delay)
-    # The same conversion cache as `make docs` (cache.DEFAULT_DIR for this project), so adding one
-    # page to a large corpus converts only that page.
-    cache_dir = root / ".cache" / "converter"
-    result = pipeline.build(sources, docs_dir, root, jobs=jobs, cache_dir=cache_dir) if added.source is not None else None
+    try:
+        with lock.folder_lock(sources), lock.folder_lock(docs_dir):
+            _sweep_temporaries(sources)
+            added = add_file(Path(file), sources, root, url) if file else add_url(str(url), sources, root, delay)
+            # The same conversion cache as `make docs` (cache.DEFAULT_DIR for this project), so adding one
+            # page to a large corpus converts only that page.
+            cache_dir = root / ".cache" / "converter"
+            result = pipeline.build(sources, docs_dir, root, jobs=jobs, cache_dir=cache_dir) if added.source is not None else None
+    except lock.Busy as exc:
+        print(f"error: {exc}", file=out)
+        return lock.BUSY_EXIT
     return report(added, result, docs_dir, root, out)
+
+
+def _sweep_temporaries(sources: Path) -> None:
+    """Temporary files (scraper.store.write_atomic's ``.NAME.XXXX.tmp``) of an `add` that was
+    killed mid-write; with the folder's lock held, nothing else is writing them."""
+    for tmp in sources.glob(".*.tmp") if sources.is_dir() else []:
+        if tmp.is_file() and not tmp.is_symlink():
+            tmp.unlink(missing_ok=True)

@@ -95,21 +95,26 @@ def source_key(path: Path, root: Path, version: str | None = None, parents: dict
     """The cache key of one source: converter version + its path + its bytes + its sidecar's bytes.
     ``parents``: resolved folders to reuse across calls (see ``resolve``)."""
     parents = {} if parents is None else parents
-    path = resolve(path, parents)
+    original, link = path, path.is_symlink()
+    path = resolve(path.parent, parents) / path.name if link else resolve(path, parents)
     try:
         rel = path.relative_to(resolve(root, parents)).as_posix()
     except ValueError:
         rel = path.as_posix()
     h = hashlib.sha256((version or converter_version()).encode())
     h.update(b"\0" + rel.encode() + b"\0")
+    # A symbolic link is never followed (it could point at /dev/zero): read_source refuses it.
     try:
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(b"link" if link else hashlib.sha256(original.read_bytes()).digest())
     except OSError as exc:  # unreadable: never cached under a content key; read_source reports it
         h.update(f"unreadable {exc.errno}".encode())
-    side = sidecar_path(path)
-    h.update(hashlib.sha256(side.read_bytes()).digest() if side.is_file() else b"no sidecar")
-    page_side = formats_source.page_sidecar(path)  # an attachment takes its name and address from its page's
-    if page_side is not None and page_side.is_file():
+    side = sidecar_path(original)
+    if side.is_symlink():
+        h.update(b"linked sidecar")
+    else:
+        h.update(hashlib.sha256(side.read_bytes()).digest() if side.is_file() else b"no sidecar")
+    page_side = formats_source.page_sidecar(original)  # an attachment takes its name and address from its page's
+    if page_side is not None and page_side.is_file() and not page_side.is_symlink():
         h.update(hashlib.sha256(page_side.read_bytes()).digest())
     return h.hexdigest()
 

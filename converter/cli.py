@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, cache, pipeline
+from . import __version__, cache, lock, pipeline
 from .model import SourceError
 from .names import quote
 
@@ -68,10 +68,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = pipeline.build(
-        Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir, as_of=as_of,
-        budget=args.time_budget or None, refresh=args.no_cache,
-    )
+    try:
+        result = pipeline.build(
+            Path(args.sources), Path(args.out), ROOT, jobs=args.jobs, cache_dir=cache_dir, as_of=as_of,
+            budget=args.time_budget or None, refresh=args.no_cache,
+        )
+    except lock.Busy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return lock.BUSY_EXIT
     recorded = status.recorded_as_of()
     if as_of != recorded and Path(args.out).resolve() == (ROOT / "docs").resolve():
         print(
@@ -96,7 +100,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
     result.problems += [SourceError(str(p), "no such file") for p in missing]
     corpus = pipeline.link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
-    result.written, result.removed = pipeline.write_pages(Path(args.out), pipeline.pages(corpus), owned=())
+    try:
+        with lock.folder_lock(Path(args.out)):
+            result.written, result.removed = pipeline.write_pages(Path(args.out), pipeline.pages(corpus), owned=())
+    except lock.Busy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return lock.BUSY_EXIT
     _summary(result)
     return 1 if result.problems else 0
 

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import secrets
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from . import (
     formats,
     graph,
     guide,
+    lock,
     procs,
     search,
     site,
@@ -311,9 +313,14 @@ def write_pages(out_dir: Path, generated: dict[str, str | bytes], owned: tuple[s
         if target.exists() and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        # A name no other process uses (a hidden file, so no glob of pages ever sees it).
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         written.append(target)
     keep = set(targets.values())
     for old in owned_files(root, owned):
@@ -329,7 +336,25 @@ def build(
 ) -> Result:
     """``as_of``: the reference date of statuses (default: the recorded one, status.recorded_as_of);
     ``budget``: seconds each source may take to convert; ``refresh`` (``build --no-cache``):
-    convert and render everything, and rewrite the cache."""
+    convert and render everything, and rewrite the cache. Raises lock.Busy when another build
+    holds ``out_dir``."""
+    with lock.folder_lock(out_dir):
+        _sweep_temporaries(out_dir)
+        return _build(sources, out_dir, root, jobs, owned, cache_dir, as_of, budget, refresh)
+
+
+def _sweep_temporaries(out_dir: Path) -> None:
+    """Temporary files of a build that was killed (SIGKILL leaves them): with the lock held,
+    no other build is writing them."""
+    for tmp in out_dir.glob("**/.*.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _build(
+    sources: Path, out_dir: Path, root: Path, jobs: int, owned: tuple[str, ...], cache_dir: Path | None,
+    as_of: str | None, budget: float | None, refresh: bool,
+) -> Result:
     result = convert_sources(list_sources(sources), root, jobs, cache_dir, budget, refresh=refresh)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus

@@ -462,8 +462,10 @@ def save_page(
         "history": history,
     }
     text = render_sidecar(owned, old)
-    write_atomic(path, content)
+    # The sidecar first: stopped between the two, a re-run finds the sidecar's sha256 and
+    # restores the page (above); the other order would leave a page with no recorded URL.
     write_atomic(meta_path, text.encode("utf-8"))
+    write_atomic(path, content)
     # The content type (hence extension) may have changed: drop the stale file.
     if old is not None:
         stale = path.with_name(path.stem + extension_for(old_data.get("content_type"), url))

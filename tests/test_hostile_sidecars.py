@@ -213,3 +213,11 @@ def test_a_file_name_with_a_newline_is_quoted_in_one_line_messages(tmp_path):
     assert not any(line.startswith("name.html") for line in lines)
     code, out = _build(root)
     assert "sources/bad\\nname.html': empty file" in out
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/proc/self/environ"])
+def test_a_link_to_a_device_or_a_private_file_is_refused_without_reading_it(tmp_path, target):
+    root = make_project(tmp_path)
+    (root / "sources" / "z.html").symlink_to(target)
+    code, out, seconds = _limited(["build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--cache", str(tmp_path / "cache")], root, timeout=30)
+    assert code == 1 and "z.html: is a symbolic link" in out, out[-2000:]
