@@ -120,7 +120,8 @@ eval: venv $(VENV)/.compare-installed
 	else echo "eval: no reference corpus at $(CORPUS) (set CORPUS=…); nothing to measure"; fi
 
 ## fuzz: the never-crash property tests (tests/test_fuzz.py) at the large budget:
-## 4 properties x FUZZ_EXAMPLES (default 2500) = 10,000 cases, new random inputs each run
+## 5 properties (pages of text, HTML, truncated and mutated samples, sidecars) x FUZZ_EXAMPLES
+## (default 2500) = 12,500 cases, new random inputs each run
 fuzz: venv
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/test_fuzz.py
 

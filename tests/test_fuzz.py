@@ -4,8 +4,12 @@ the index, cross-link and feed pages, to Markdown with parseable front matter an
 markup from the source) or SourceErrors naming
 the file for a known reason, never a "converter error" (an exception the pipeline caught).
 
-Budget: HYPOTHESIS_PROFILE=fuzz (make fuzz) runs FUZZ_EXAMPLES cases per property (4
-properties: >= 10,000 in all, random each run); the default profile (make test) runs a
+Sidecars too: random YAML documents (every value type, sizes up to 10,000 characters, anchors,
+aliases, tags, deep nesting, bytes that are not UTF-8) next to a good page never crash the
+build or `check`.
+
+Budget: HYPOTHESIS_PROFILE=fuzz (make fuzz) runs FUZZ_EXAMPLES cases per property (5
+properties: >= 12,500 in all, random each run); the default profile (make test) runs a
 small, derandomised budget so CI is stable.
 """
 
@@ -24,7 +28,7 @@ from hypothesis import strategies as st
 
 from tests.support import ROOT, SAMPLES, SOURCES
 
-from converter import pipeline
+from converter import fields, pipeline
 from converter.link import link
 from converter.model import PolicyDocument, SourceError
 from converter.pipeline import convert_source
@@ -136,3 +140,62 @@ def test_mutated_samples_never_crash(index, edits):
         data[at : at + length] = replacement
     _convert(bytes(data), ".txt")
 
+
+
+# --- sidecars: random YAML documents, value types and sizes next to a good page --------------
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40), st.dates(),
+    st.sampled_from(["国办发〔2017〕32号", "2017-13-45", "2020-02-30", "national", "city", "", " ", "null", "~", "&a", "*a", "!!str"]),
+    st.integers(0, 3).map(lambda k: "长" * (10 ** (k + 1))),  # 10 to 10,000 characters
+)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
+_SIDE_KEYS = st.one_of(st.sampled_from(sorted(fields.SIDECAR_FIELDS)), st.text(max_size=10))
+_OVERRIDE_KEYS = st.one_of(st.sampled_from(sorted(fields.OVERRIDE_FIELDS)), st.text(max_size=10))
+_DOCUMENTS = st.one_of(
+    st.dictionaries(_SIDE_KEYS, _VALUES, max_size=6),
+    st.dictionaries(_OVERRIDE_KEYS, _VALUES, max_size=6).map(lambda o: {"overrides": o}),
+    _VALUES,
+)
+# YAML syntax the dumper never writes: anchors and aliases, tags, flow nesting, odd indentation.
+_YAML_BITS = st.sampled_from([
+    "overrides:\n", "  title: ", "  level: ", "  topics: ", "url: ", "&a ", "*a", "&b [*a, *a]", "!!python/object:os.system ",
+    "!!binary aGk=", "!!set {a, b}", "!!omap [a: 1]", "? [a, b]\n: c\n", "[" * 50, "]" * 50, "{", "}", "- ", "\n", "  ", "\t",
+    "'", '"', "#", "---\n", "...\n", "%YAML 1.1\n", "2017-13-45", "\ufeff", "\x85", "\u2028", "\x00",
+])
+_SIDECARS = st.one_of(
+    _DOCUMENTS.map(lambda d: yaml.safe_dump(d, allow_unicode=True, width=4096).encode("utf-8")),
+    st.lists(st.one_of(_YAML_BITS, st.text(max_size=12)), max_size=40).map(lambda bits: "".join(bits).encode("utf-8", "surrogatepass")),
+    st.binary(max_size=200),
+)
+_GOOD_PAGE = PAGE.format("", "<p>某某市人民政府办公室 某政办发〔2021〕12号</p>", "").encode("utf-8")
+
+
+@PROFILES["light"]
+@given(_SIDECARS)
+def test_arbitrary_sidecars_never_crash_the_build_or_check(sidecar):
+    """A sidecar is a document from anyone: whatever it holds, the page next to it converts or
+    fails with a reason naming the sidecar, and `check` reports it without an exception."""
+    from converter import check
+
+    n = next(_counter)
+    page, side = _WORK / f"side{n}.html", _WORK / f"side{n}.meta.yml"
+    page.write_bytes(_GOOD_PAGE)
+    side.write_bytes(sidecar)
+    try:
+        docs, problems = convert_source(page, ROOT)
+        found, _ = check.check_sidecar(side, page, ROOT)
+    finally:
+        page.unlink()
+        side.unlink()
+    event("documents" if docs else "error: " + (problems[0].reason.split(":")[1][:30] if problems else "none"))
+    for p in problems:
+        assert "converter error" not in p.reason, p.reason
+        assert p.reason.startswith(f"sidecar {side.name}: "), p.reason
+        assert "\n" not in p.reason and len(p.reason) < 3000
+    for p in found:
+        assert "\n" not in str(p) and len(str(p)) < 3000, str(p)[:200]
+    if docs:
+        corpus = link(docs)
+        md = pipeline.pages(corpus)[f"policies/{corpus.docs[0].slug}.md"]
+        yaml.safe_load(md[4 : md.index("\n---\n", 3)])
