@@ -28,18 +28,25 @@ from typing import Any
 
 import yaml
 
-from scraper.store import OWNED_KEYS, sha256_hex
+from scraper.store import sha256_hex
 
-from . import dates, guide, pipeline, site
-from . import fields
-from .fields import LEVEL_VALUES, OVERRIDABLE
+from . import fields, guide, pipeline, site
+from .fields import OVERRIDABLE
 from .link import link
 from .model import PolicyDocument
 from .names import quote
-from .read import SIDECAR_KEYS, SIDECAR_SUFFIX, NotRegular, _size, list_sources, read_regular, sidecar_path
+from .read import (
+    SIDECAR_SUFFIX,
+    NotRegular,
+    file_size,
+    list_sources,
+    read_regular,
+    sidecar_path,
+)
 
-# Keys the scraper writes, the ones the reader knows, and the ones people write (notes: free text).
-SIDECAR_ALLOWED = SIDECAR_KEYS | set(OWNED_KEYS) | {"notes"}
+# Keys the scraper writes, the ones the reader knows, and the ones people write (notes: free
+# text): the schema's top-level fields (scraper.store.OWNED_KEYS is a subset, tested).
+SIDECAR_ALLOWED = set(fields.SIDECAR_FIELDS)
 # Document types that are not policy documents: they need no 文号, 发文机关 or 成文日期
 # (the same exemption extract applies to its "not found" warnings).
 NON_POLICY_TYPES = ("新闻", "解读", "附件")  # 附件: a list or form attached to a page
@@ -110,7 +117,7 @@ OVERRIDE_RULES: dict[str, Callable[[Any], str | None]] = {k: f.check for k, f in
 def load_sidecar(side: Path) -> dict:
     """A sidecar's mapping, read as the build reads it (no links, size and alias limits)."""
     try:
-        return fields.load_bytes(read_regular(side, fields.MAX_SIDECAR_BYTES + 1), _size(side))
+        return fields.load_bytes(read_regular(side, fields.MAX_SIDECAR_BYTES + 1), file_size(side))
     except OSError as exc:
         raise fields.SidecarError("(file)", str(exc) if isinstance(exc, NotRegular) else f"cannot read: {exc.strerror or exc}") from None
 

@@ -80,7 +80,7 @@ def read_regular(path: Path, limit: int = -1) -> bytes:
         return fh.read(limit)
 
 
-def _size(path: Path) -> int | None:
+def file_size(path: Path) -> int | None:
     try:
         return path.lstat().st_size
     except OSError:
@@ -92,7 +92,7 @@ def read_sidecar(path: Path, rel: str) -> SourceMeta:
     large, not YAML, a link, uses aliases or holds a value of the wrong type fails this source only."""
     side = sidecar_path(path)
     try:
-        data = fields.load_bytes(read_regular(side, fields.MAX_SIDECAR_BYTES + 1), _size(side))
+        data = fields.load_bytes(read_regular(side, fields.MAX_SIDECAR_BYTES + 1), file_size(side))
     except FileNotFoundError:
         if side.is_symlink():  # dangling
             raise SourceError(rel, f"sidecar {quote(side.name)}: is a symbolic link; sidecars must be regular files") from None
