@@ -240,56 +240,64 @@ def _fm_date(v: Any) -> str | None:
             dt.date.fromisoformat(v)
             return None
         except ValueError:
-            return f"{v!r} is not a real date"
-    return f"must be a quoted 'YYYY-MM-DD' string or null, got {v!r}"
+            return f"{fields.show(v)} is not a real date"
+    return f"must be a quoted 'YYYY-MM-DD' string or null, got {fields.show(v)}"
+
+
+def _fm_text(v: Any) -> str | None:
+    return fields.text(v, limit=sys.maxsize)  # what the converter wrote: no override size limit
+
+
+def _fm_text_or_null(v: Any) -> str | None:
+    return None if v is None else _fm_text(v)
 
 
 def _fm_text_list(v: Any) -> str | None:
     if isinstance(v, list) and all(isinstance(x, str) for x in v):
         return None
-    return f"must be a list of text, got {v!r}"
+    return f"must be a list of text, got {fields.show(v)}"
 
 
 def _fm_source(v: Any) -> str | None:
     if not isinstance(v, dict):
-        return f"must be a mapping with file, url, site, sha256, got {v!r}"
+        return f"must be a mapping with file, url, site, sha256, got {fields.show(v)}"
     missing = [k for k in ("file", "url", "site", "sha256") if k not in v]
     if missing:
         return "missing " + ", ".join(missing)
     if not isinstance(v["file"], str) or not v["file"]:
-        return f"file must be the source path, got {v['file']!r}"
+        return f"file must be the source path, got {fields.show(v['file'])}"
     for k in ("url", "site"):
         if v[k] is not None and not isinstance(v[k], str):
-            return f"{k} must be text or null, got {v[k]!r}"
+            return f"{k} must be text or null, got {fields.show(v[k])}"
     if not isinstance(v["sha256"], str) or not _SHA.match(v["sha256"]):
-        return f"sha256 must be 64 hex digits, got {v['sha256']!r}"
+        return f"sha256 must be 64 hex digits, got {fields.show(v['sha256'])}"
     return None
 
 
 def _fm_cites(v: Any) -> str | None:
     if not isinstance(v, list):
-        return f"must be a list, got {v!r}"
+        return f"must be a list, got {fields.show(v)}"
     for c in v:
         if not isinstance(c, dict) or not c or set(c) - {"title", "doc_number"} or not all(isinstance(x, str) for x in c.values()):
-            return f"each citation is a mapping of title and/or doc_number, got {c!r}"
+            return f"each citation is a mapping of title and/or doc_number, got {fields.show(c)}"
     return None
 
 
 def _fm_counts(v: Any) -> str | None:
     if isinstance(v, dict) and all(isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0 for k, n in v.items()):
         return None
-    return f"must be a mapping of step: count, got {v!r}"
+    return f"must be a mapping of step: count, got {fields.show(v)}"
 
 
 FRONT_MATTER: dict[str, Callable[[Any], str | None]] = {
-    "title": _text,
-    "doc_number": _text_or_null,
+    "title": _fm_text,
+    "doc_number": _fm_text_or_null,
     "issuers": _fm_text_list,
     "written_date": _fm_date,
     "publish_date": _fm_date,
-    "region": _text_or_null,
+    "region": _fm_text_or_null,
     "level": _level,
-    "doc_type": _text_or_null,
+    "doc_type": _fm_text_or_null,
     "topics": _fm_text_list,
     "source": _fm_source,
     "cites": _fm_cites,
@@ -305,10 +313,12 @@ def front_matter(text: str) -> dict[str, Any] | str:
     end = text.find("\n---\n", 3)
     if end < 0:
         return "not closed: no second --- line"
-    try:
-        data = yaml.safe_load(text[4 : end + 1])
+    try:  # docs/ comes in pull requests too: read like a sidecar (no aliases, bounded nesting)
+        data = fields.load_text(text[4 : end + 1])
     except yaml.YAMLError as exc:
         return f"not valid YAML ({str(exc).splitlines()[0]})"
+    except fields.SidecarError as exc:
+        return exc.message
     return data if isinstance(data, dict) else "must be a YAML mapping"
 
 

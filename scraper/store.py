@@ -291,10 +291,16 @@ def load_sidecar(path: Path) -> tuple[dict[str, Any], str] | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise SidecarError(f"cannot read {path}: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)
+    from converter.fields import MAX_SIDECAR_BYTES, SidecarError as Refused, load_text
+
+    if len(text) > MAX_SIDECAR_BYTES:
+        raise SidecarError(f"{path} is over the {MAX_SIDECAR_BYTES // 1024} KiB limit for a sidecar")
+    try:  # the converter's loader: no aliases (an alias bomb), nesting bounded
+        data = load_text(text)
     except yaml.YAMLError as exc:
         raise SidecarError(f"invalid YAML in {path}: {exc}") from exc
+    except Refused as exc:
+        raise SidecarError(f"{path}: {exc.message}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -221,3 +221,21 @@ def test_a_link_to_a_device_or_a_private_file_is_refused_without_reading_it(tmp_
     (root / "sources" / "z.html").symlink_to(target)
     code, out, _ = _limited(["build", "--sources", str(root / "sources"), "--out", str(root / "docs"), "--cache", str(tmp_path / "cache")], root, timeout=30)
     assert code == 1 and "z.html: is a symbolic link" in out, out[-2000:]
+
+
+def test_an_alias_bomb_in_a_docs_page_front_matter_is_one_line_from_check(tmp_path):
+    root = make_project(tmp_path)
+    page = root / "docs" / "policies" / "a.md"
+    page.write_text("---\n" + ALIAS_BOMB.replace("overrides: {title: *i}", "title: *i") + "---\n# 标题\n", encoding="utf-8")
+    code, out, seconds = _limited(["check", "--root", str(root)], root)
+    assert code == 1 and seconds < 30
+    assert "docs/policies/a.md: front matter: uses YAML anchors and aliases" in out, out[-2000:]
+
+
+def test_add_next_to_an_alias_bomb_sidecar_refuses_it_quickly(tmp_path):
+    root = make_project(tmp_path)
+    page = tmp_path / "a.html"
+    page.write_text(PAGE_A.replace("12号", "13号"), encoding="utf-8")
+    (root / "sources" / "a.meta.yml").write_text(ALIAS_BOMB, encoding="utf-8")
+    code, out, seconds = _limited(["add", "--root", str(root), "--file", str(page)], root)
+    assert seconds < 30 and "Traceback" not in out and "MemoryError" not in out, out[-2000:]
