@@ -140,7 +140,7 @@ def check_sidecar(side: Path, page: Path | None, root: Path) -> tuple[list[Probl
         out.append(Problem(rel, "overrides", fields.mapping(overrides) or ""))
         return out, False
     for key in overrides or {}:
-        if str(key) not in OVERRIDABLE:
+        if isinstance(key, str) and key not in OVERRIDABLE:  # a key that is not text: the schema says so
             out.append(Problem(rel, f"overrides.{key}", f"unknown field ({_suggest(str(key), OVERRIDABLE)})"))
     out += [Problem(rel, name, wrong) for name, wrong in fields.problems(data)]
     recorded = data.get("sha256")

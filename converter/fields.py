@@ -208,7 +208,10 @@ def problems(data: dict) -> list[tuple[str, str]]:
         if len(overrides) > MAX_KEYS:
             return out + [("overrides", f"has {len(overrides):,} fields, over the limit of {MAX_KEYS}")]
         for key, value in overrides.items():
-            f = OVERRIDE_FIELDS.get(key) if isinstance(key, str) else None
+            if not isinstance(key, str):
+                out.append((f"overrides.{key}", f"a field name must be text, got {show(key)}"))
+                continue
+            f = OVERRIDE_FIELDS.get(key)
             wrong = f.check(value) if f else None
             if wrong:
                 out.append((f"overrides.{key}", wrong))

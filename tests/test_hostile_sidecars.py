@@ -159,6 +159,7 @@ BAD_FIELDS = {
     "level: {x: 1}": ("overrides:\n  level: {x: 1}\n", "overrides.level", "{'x': 1} is not one of county, municipal, national, provincial, null"),
     "written_date: 2017-13-45": ("overrides:\n  written_date: 2017-13-45\n", "overrides.written_date", "'2017-13-45' is not a date; write YYYY-MM-DD, or null"),
     "url: [1]": ("url: [1]\n", "url", "must be text or null, got [1]"),
+    "overrides: {1: x}": ("overrides:\n  1: x\n", "overrides.1", "a field name must be text, got 1"),
 }
 
 
