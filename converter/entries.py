@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Block, Citation, CleaningRecord, PolicyDocument, Removal
+from .model import Block, Cell, Citation, Clause, CleaningRecord, PolicyDocument, Removal
 
 Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
 
@@ -25,10 +25,23 @@ def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
         "written_date": d.written_date, "publish_date": d.publish_date, "region": d.region,
         "level": d.level, "doc_type": d.doc_type, "source": d.source,
         "cites": [[c.title, c.doc_number] for c in d.cites],
-        "blocks": [[b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.rows, b.href] for b in d.blocks],
+        "blocks": [[b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells)] for b in d.blocks],
         "removed": [[r.step, r.reason, r.text] for r in d.record.removed], "changed": d.record.changed,
         "index_number": d.index_number, "topics": d.topics, "extra": d.extra, "warnings": d.warnings,
+        "clauses": [[c.kind, c.quote, c.date, c.start, c.event, c.n, c.unit, [[t.title, t.doc_number] for t in c.targets]] for c in d.clauses],
+        "validity": _no_validity(d.validity),
     }
+
+
+def _encode_cells(cells: list[list[Cell]] | None) -> list[list[list[Any]]] | None:
+    return None if cells is None else [[[c.text, c.rowspan, c.colspan, c.header] for c in row] for row in cells]
+
+
+def _no_validity(v: Any) -> None:
+    """A status is set by the link step, after the cache; a converted document has none."""
+    if v is not None:
+        raise ValueError("a document's status is not part of its conversion")
+    return None
 
 
 # --- decoding, every value checked ---------------------------------------------------------
@@ -77,9 +90,37 @@ def _rows(v: Any) -> list[list[str]] | None:
     return v
 
 
+def _bool(v: Any) -> bool:
+    if type(v) is not bool:
+        raise TypeError(f"expected true/false, got {type(v).__name__}")
+    return v
+
+
+def _cells(v: Any) -> list[list[Cell]] | None:
+    if v is None:
+        return None
+    if type(v) is not list or not all(type(row) is list for row in v):
+        raise TypeError("expected rows of cells")
+    return [[_cell(*c) for c in row] for row in v]
+
+
+def _cell(text: Any, rowspan: Any, colspan: Any, header: Any) -> Cell:
+    return Cell(_str(text), _int(rowspan), _int(colspan), _bool(header))
+
+
 def _block(v: Any) -> Block:
-    kind, text, level, label, anchor, lead, rows, href = v
-    return Block(_str(kind), _str(text), _int(level), _str(label), _str(anchor), _str(lead), _rows(rows), _opt(href))
+    kind, text, level, label, anchor, lead, role, rows, href, cells = v
+    return Block(
+        _str(kind), _str(text), _int(level), _str(label), _str(anchor), _str(lead), _str(role), _rows(rows), _opt(href), _cells(cells),
+    )
+
+
+def _clause(v: Any) -> Clause:
+    kind, quote, date, start, event, n, unit, targets = v
+    return Clause(
+        _str(kind), _str(quote), _opt(date), _opt(start), _opt(event), None if n is None else _int(n), _opt(unit),
+        [_citation(t) for t in targets],
+    )
 
 
 def _citation(v: Any) -> Citation:
@@ -105,6 +146,7 @@ def _doc(v: Any) -> PolicyDocument:
         record=CleaningRecord([_removal(r) for r in v["removed"]], _map(v["changed"], _int)),
         index_number=_opt(v["index_number"]), topics=_strs(v["topics"]),
         extra=_map(v["extra"], _opt), warnings=_strs(v["warnings"]),
+        clauses=[_clause(c) for c in v["clauses"]], validity=_no_validity(v["validity"]),
     )
 
 

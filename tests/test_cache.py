@@ -211,8 +211,19 @@ def test_a_cached_outcome_reads_back_equal_field_for_field(sample_docs):
     from converter.model import PolicyDocument
 
     names = {f.name for f in dataclasses.fields(PolicyDocument)}
+    from converter.model import Block, Cell, Clause
+
     docs = [d for key in sorted(sample_docs) for d in sample_docs[key]]
-    assert names <= set(entries.encode_outcome((docs[:1], []))["docs"][0]) | {"record"}
+    encoded = entries.encode_outcome((docs[:1], []))["docs"][0]
+    assert names <= set(encoded) | {"record"}
+    assert len(encoded["blocks"][0]) == len(dataclasses.fields(Block))  # a new field must be cached too
+    assert len(entries._encode_cells([[Cell("a")]])[0][0]) == len(dataclasses.fields(Cell))
+    from converter.model import Citation
+
+    table = Block("table", "", rows=[["甲", "乙"]], cells=[[Cell("甲", 2, 1, True), Cell("乙")]])
+    clause = Clause("repeals", "《某办法》同时废止", date="2020-01-01", n=2, unit="年", targets=[Citation("某办法", None)])
+    docs.append(dataclasses.replace(docs[0], blocks=[*docs[0].blocks, table], clauses=[clause]))
+    assert len(entries.encode_outcome((docs[-1:], []))["docs"][0]["clauses"][0]) == len(dataclasses.fields(Clause))
     for d in docs:
         assert entries.decode_outcome(json_round_trip(entries.encode_outcome(([d], [("x", "y")])))) == ([d], [("x", "y")])
 
