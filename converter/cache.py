@@ -160,12 +160,13 @@ def read_entry(target: Path, key: str) -> Any | None:
     try:
         data = target.read_bytes()
         head_bytes, sep, body = data.partition(b"\n")
+        del data  # the body is a copy: do not hold both while parsing (pages.json is the size of docs/)
         head = json.loads(head_bytes)
         if not sep or not isinstance(head, dict) or head.get("format") != FORMAT or head.get("key") != key:
             return None
         if head.get("sha256") != hashlib.sha256(body).hexdigest():
             return None  # a flipped byte, a truncated write: never served
-        return json.loads(body)
+        return json.loads(body.decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
 

@@ -2,11 +2,13 @@
 
 Decoding checks every value's type as it rebuilds the dataclasses, so an entry that is not
 exactly what ``encode_outcome`` writes raises (TypeError/ValueError) and is a cache miss: the
-later stages only ever see documents of the shape a conversion produces.
+later stages only ever see documents of the shape a conversion produces. The few words that
+repeat in every document (block kinds, removal rules) are interned, as a conversion shares them.
 """
 
 from __future__ import annotations
 
+from sys import intern
 from typing import Any
 
 from .model import Block, Cell, Citation, Clause, CleaningRecord, PolicyDocument, Removal
@@ -111,7 +113,7 @@ def _cell(text: Any, rowspan: Any, colspan: Any, header: Any) -> Cell:
 def _block(v: Any) -> Block:
     kind, text, level, label, anchor, lead, role, rows, href, cells = v
     return Block(
-        _str(kind), _str(text), _int(level), _str(label), _str(anchor), _str(lead), _str(role), _rows(rows), _opt(href), _cells(cells),
+        intern(_str(kind)), _str(text), _int(level), _str(label), _str(anchor), _str(lead), intern(_str(role)), _rows(rows), _opt(href), _cells(cells),
     )
 
 
@@ -130,7 +132,7 @@ def _citation(v: Any) -> Citation:
 
 def _removal(v: Any) -> Removal:
     step, reason, text = v
-    return Removal(_str(step), _str(reason), _str(text))
+    return Removal(intern(_str(step)), intern(_str(reason)), _str(text))
 
 
 def _doc(v: Any) -> PolicyDocument:
