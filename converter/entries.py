@@ -11,7 +11,15 @@ from __future__ import annotations
 from sys import intern
 from typing import Any
 
-from .model import Block, Cell, Citation, Clause, CleaningRecord, PolicyDocument, Removal
+from .model import (
+    Block,
+    Cell,
+    Citation,
+    Clause,
+    CleaningRecord,
+    PolicyDocument,
+    Removal,
+)
 
 Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
 
@@ -43,7 +51,6 @@ def _no_validity(v: Any) -> None:
     """A status is set by the link step, after the cache; a converted document has none."""
     if v is not None:
         raise ValueError("a document's status is not part of its conversion")
-    return None
 
 
 # --- decoding, every value checked ---------------------------------------------------------

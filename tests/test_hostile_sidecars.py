@@ -238,5 +238,5 @@ def test_add_next_to_an_alias_bomb_sidecar_refuses_it_quickly(tmp_path):
     page = tmp_path / "a.html"
     page.write_text(PAGE_A.replace("12号", "13号"), encoding="utf-8")
     (root / "sources" / "a.meta.yml").write_text(ALIAS_BOMB, encoding="utf-8")
-    code, out, seconds = _limited(["add", "--root", str(root), "--file", str(page)], root)
+    _, out, seconds = _limited(["add", "--root", str(root), "--file", str(page)], root)
     assert seconds < 30 and "Traceback" not in out and "MemoryError" not in out, out[-2000:]
