@@ -143,7 +143,10 @@ def store(cache_dir: Path, key: str, value: Any) -> None:
 
 def write_entry(target: Path, key: str, payload: Any) -> None:
     """A header line (format, key, SHA-256 of the body), then the body: JSON data, never code."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError):  # a value JSON cannot hold: not cached, converted next time
+        return
     head = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}).encode()
     tmp = target.with_name(f"{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:

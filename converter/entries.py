@@ -11,6 +11,7 @@ from __future__ import annotations
 from sys import intern
 from typing import Any
 
+from .messages import Note
 from .model import (
     Block,
     Cell,
@@ -26,7 +27,12 @@ Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
 
 def encode_outcome(outcome: Outcome) -> dict[str, Any]:
     docs, problems = outcome
-    return {"docs": [_encode_doc(d) for d in docs], "problems": [[f, r] for f, r in problems]}
+    return {"docs": [_encode_doc(d) for d in docs], "problems": [[f, _encode_text(r)] for f, r in problems]}
+
+
+def _encode_text(v: str) -> str | dict[str, Any]:
+    """A coded message (messages.Note) keeps its code and parameters: the site shows its Chinese."""
+    return {"code": v.code, "params": v.params} if isinstance(v, Note) else v
 
 
 def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
@@ -36,8 +42,8 @@ def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
         "level": d.level, "doc_type": d.doc_type, "source": d.source,
         "cites": [[c.title, c.doc_number] for c in d.cites],
         "blocks": [[b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells)] for b in d.blocks],
-        "removed": [[r.step, r.reason, r.text] for r in d.record.removed], "changed": d.record.changed,
-        "index_number": d.index_number, "topics": d.topics, "extra": d.extra, "warnings": d.warnings,
+        "removed": [[r.step, _encode_text(r.reason), r.text, r.line] for r in d.record.removed], "changed": d.record.changed,
+        "index_number": d.index_number, "topics": d.topics, "extra": d.extra, "warnings": [_encode_text(w) for w in d.warnings],
         "clauses": [[c.kind, c.quote, c.date, c.start, c.event, c.n, c.unit, [[t.title, t.doc_number] for t in c.targets]] for c in d.clauses],
         "validity": _no_validity(d.validity),
     }
@@ -137,9 +143,19 @@ def _citation(v: Any) -> Citation:
     return Citation(_opt(title), _opt(number))
 
 
+def _text(v: Any) -> str:
+    """Text, or a Note rebuilt from its code (which must be in the table) and parameters."""
+    if type(v) is not dict:
+        return _str(v)
+    if set(v) != {"code", "params"} or type(v["params"]) is not dict:
+        raise TypeError("expected a message code and its parameters")
+    return Note(_str(v["code"]), **_map(v["params"], lambda x: x))
+
+
 def _removal(v: Any) -> Removal:
-    step, reason, text = v
-    return Removal(intern(_str(step)), intern(_str(reason)), _str(text))
+    step, reason, text, line = v
+    reason = _text(reason)
+    return Removal(intern(_str(step)), reason if isinstance(reason, Note) else intern(reason), _str(text), None if line is None else _int(line))
 
 
 def _doc(v: Any) -> PolicyDocument:
@@ -154,7 +170,7 @@ def _doc(v: Any) -> PolicyDocument:
         blocks=[_block(b) for b in v["blocks"]],
         record=CleaningRecord([_removal(r) for r in v["removed"]], _map(v["changed"], _int)),
         index_number=_opt(v["index_number"]), topics=_strs(v["topics"]),
-        extra=_map(v["extra"], _opt), warnings=_strs(v["warnings"]),
+        extra=_map(v["extra"], _opt), warnings=[_text(w) for w in v["warnings"]],
         clauses=[_clause(c) for c in v["clauses"]], validity=_no_validity(v["validity"]),
     )
 
@@ -166,5 +182,5 @@ def decode_outcome(v: Any) -> Outcome:
     problems = []
     for p in v["problems"]:
         file, reason = p
-        problems.append((_str(file), _str(reason)))
+        problems.append((_str(file), _text(reason)))
     return docs, problems
