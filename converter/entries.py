@@ -41,7 +41,7 @@ def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
         "written_date": d.written_date, "publish_date": d.publish_date, "region": d.region,
         "level": d.level, "doc_type": d.doc_type, "source": d.source,
         "cites": [[c.title, c.doc_number] for c in d.cites],
-        "blocks": [[b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells)] for b in d.blocks],
+        "blocks": [[b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells), b.target, b.download] for b in d.blocks],
         "removed": [[r.step, _encode_text(r.reason), r.text, r.line] for r in d.record.removed], "changed": d.record.changed,
         "index_number": d.index_number, "topics": d.topics, "extra": d.extra, "warnings": [_encode_text(w) for w in d.warnings],
         "clauses": [[c.kind, c.quote, c.date, c.start, c.event, c.n, c.unit, [[t.title, t.doc_number] for t in c.targets]] for c in d.clauses],
@@ -70,6 +70,18 @@ def _str(v: Any) -> str:
 
 def _opt(v: Any) -> str | None:
     return None if v is None else _str(v)
+
+
+def _scalar(v: Any, depth: int = 3) -> Any:
+    """A provenance value: text, a number (an OCR confidence), null, or a small mapping or list
+    of those (the file a document was extracted from), nested a few levels at most."""
+    if v is None or type(v) in (str, int, float, bool):
+        return v
+    if depth and type(v) is dict:
+        return _map(v, lambda x: _scalar(x, depth - 1))
+    if depth and type(v) is list:
+        return [_scalar(x, depth - 1) for x in v]
+    raise TypeError(f"expected provenance data, got {type(v).__name__}")
 
 
 def _int(v: Any) -> int:
@@ -124,9 +136,10 @@ def _cell(text: Any, rowspan: Any, colspan: Any, header: Any) -> Cell:
 
 
 def _block(v: Any) -> Block:
-    kind, text, level, label, anchor, lead, role, rows, href, cells = v
+    kind, text, level, label, anchor, lead, role, rows, href, cells, target, download = v
     return Block(
-        intern(_str(kind)), _str(text), _int(level), _str(label), _str(anchor), _str(lead), intern(_str(role)), _rows(rows), _opt(href), _cells(cells),
+        intern(_str(kind)), _str(text), _int(level), _str(label), _str(anchor), _str(lead), intern(_str(role)), _rows(rows), _opt(href),
+        _cells(cells), _opt(target), _opt(download),
     )
 
 
@@ -165,12 +178,12 @@ def _doc(v: Any) -> PolicyDocument:
         slug=_str(v["slug"]), title=_str(v["title"]), doc_number=_opt(v["doc_number"]),
         issuers=_strs(v["issuers"]), written_date=_opt(v["written_date"]), publish_date=_opt(v["publish_date"]),
         region=_opt(v["region"]), level=_opt(v["level"]), doc_type=_opt(v["doc_type"]),
-        source=_map(v["source"], _opt),
+        source=_map(v["source"], _scalar),
         cites=[_citation(c) for c in v["cites"]],
         blocks=[_block(b) for b in v["blocks"]],
         record=CleaningRecord([_removal(r) for r in v["removed"]], _map(v["changed"], _int)),
         index_number=_opt(v["index_number"]), topics=_strs(v["topics"]),
-        extra=_map(v["extra"], _opt), warnings=[_text(w) for w in v["warnings"]],
+        extra=_map(v["extra"], _scalar), warnings=[_text(w) for w in v["warnings"]],
         clauses=[_clause(c) for c in v["clauses"]], validity=_no_validity(v["validity"]),
     )
 

@@ -258,3 +258,17 @@ def test_damaged_rendered_pages_are_rendered_again(tmp_path):
     page.unlink()
     pipeline.build(src, docs, ROOT, cache_dir=store)
     assert page.read_bytes() == before
+
+
+def test_document_files_read_back_from_the_cache_equal(tmp_path):
+    """Word and OFD files carry provenance pages do not (extracted_from: format, tool): cached too."""
+    from tests.formats_support import make_docx, make_ofd
+
+    src, store = tmp_path / "sources", tmp_path / "cache"
+    src.mkdir()
+    make_docx(src / "notice.docx", table=True)
+    make_ofd(src / "scan.ofd")
+    first = _convert(src, store)
+    assert first.docs and len(first.converted) == 2
+    again = _convert(src, store)
+    assert again.converted == [] and again.docs == first.docs
