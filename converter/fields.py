@@ -115,7 +115,7 @@ def time_or_null(v: Any) -> str | None:
 
 def encoding(v: Any) -> str | None:
     wrong = line_or_null(v)
-    if wrong or v is None:
+    if wrong or v is None or v == "binary":  # binary: a document file (Word, PDF…), not text; `add` records it
         return wrong
     try:
         codecs.lookup(v)
