@@ -7,10 +7,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from tests.support import ROOT, SAMPLES, SOURCES
-
 from converter import cache, pipeline
 from converter.link import link
+from tests.support import ROOT, SAMPLES, SOURCES
 
 
 def _sources(tmp_path, keys=("000", "004")):
