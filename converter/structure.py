@@ -22,6 +22,7 @@ from functools import lru_cache
 from . import dates, docnumber, numbering, places
 from .model import Block, Para
 from .split import title_candidate
+from .tables import load
 
 HEADING_KINDS = ("chapter", "part", "section", "subsection")
 # Kinds that make a document a regulation (第X章/第X条), and how many articles it takes.
@@ -48,6 +49,17 @@ class Header:
     signatures: list[tuple[list[str], str | None]] = field(default_factory=list)  # (issuers, ISO date)
     attachments: list[str] = field(default_factory=list)
     decree_issuer: str | None = None  # 中华人民共和国国务院令 -> 国务院
+
+
+@lru_cache(maxsize=1)
+def _signer_line() -> re.Pattern[str]:
+    """A 落款 line naming who signs: an office from issuers.yml, then (or not) a personal name."""
+    titles = "|".join(sorted(map(re.escape, load("issuers")["signer_titles"]), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{titles})(?:[ \u3000]*[\u4e00-\u9fff·]{{2,4}})?[ \u3000]*)+$")
+
+
+def _is_signer_line(text: str) -> bool:
+    return len(text) <= 30 and bool(_signer_line().match(text))
 
 
 @lru_cache(maxsize=1 << 14)  # asked for nearly every paragraph, and again for 落款 runs
@@ -208,18 +220,19 @@ def _addressee(st: _State, p: Para, num) -> bool:
 
 
 def _signature(st: _State, p: Para, num) -> bool:
-    """落款: one or more issuer lines, then the date line."""
-    if not (_is_org_line(p.text) or dates.is_date_line(p.text)):
+    """落款: issuer lines and the signer's line (总理　李克强), then the date line."""
+    if not (_is_org_line(p.text) or _is_signer_line(p.text) or dates.is_date_line(p.text)):
         return False
     j, lines = st.i - 1, []
-    while (t := st.text_at(j)) is not None and _is_org_line(t):
+    while (t := st.text_at(j)) is not None and (_is_org_line(t) or _is_signer_line(t)):
         lines.append(t)
         j += 1
     t = st.text_at(j)
     if t is None or not dates.is_date_line(t):
         return False
     lines.append(t)
-    orgs = [o for line in lines[:-1] for o in _ORG_SEP.split(line) if o]
+    # A signer is a person, not an issuing body: only the organisation lines name issuers.
+    orgs = [o for line in lines[:-1] if _is_org_line(line) for o in _ORG_SEP.split(line) if o]
     st.header.signatures.append((orgs, dates.parse(lines[-1])))
     st.blocks.append(Block("signature", "\n".join(lines)))
     st.i = j + 1

@@ -87,6 +87,29 @@ def test_an_article_has_only_its_label_bold_and_its_text_after_a_full_width_spac
     assert "**第七条本办法" not in md and "施行，有效期5年。**" not in md
 
 
+DECREE = [
+    "中华人民共和国国务院令",
+    "第707号",
+    "现公布修订后的《中华人民共和国个人所得税法实施条例》，自2019年1月1日起施行。",
+    "总理\u3000李克强",
+    "2018年12月18日",
+]
+
+
+@pytest.mark.parametrize("signer", ["总理\u3000李克强", "总理 李克强", "省长", "省长\u3000\u3000易炼红", "部长 甲乙丙  主任 丁戊"])
+def test_a_decree_signers_line_is_laid_out_with_its_date_and_names_no_issuer(signer):
+    blocks, header = structure.build([Para(t) for t in (*DECREE[:3], signer, DECREE[4])])
+    sig = [b for b in blocks if b.kind == "signature"]
+    assert [b.text for b in sig] == [f"{signer}\n2018年12月18日"]
+    assert header.signatures == [([], "2018-12-18")]
+    assert signer not in [b.text for b in blocks if b.kind == "para"]
+
+
+def test_a_signer_line_needs_the_date_after_it():
+    blocks, header = structure.build([Para(t) for t in ("市长热线", "全年受理群众来电。")])
+    assert [b.kind for b in blocks] == ["para", "para"] and not header.signatures
+
+
 def test_chapters_are_headings_that_keep_the_full_width_space():
     md = _md(ARTICLES)
     assert "## 第一章\u3000总则 { #第一章 }" in md and "## 第二章\u3000附则 { #第二章 }" in md
