@@ -81,6 +81,14 @@ def test_missing_document_cited_by_number_and_by_title_is_one_stub():
     assert m.id == stub_id("国办发〔2015〕38号", None) and m.id.isascii()
 
 
+def test_stub_ids_end_on_whole_syllables_and_keep_a_decree_number():
+    assert stub_id("江西省人民政府令第161号", None).startswith("jiangxishengrenminzhengfuling-161-")
+    assert stub_id("国令第707号", None).startswith("guoling-707-")
+    name = stub_id(None, "中华人民共和国领事特权与豁免条例").rsplit("-", 1)[0]
+    assert name == "zhonghuarenmingongheguolingshitequanyu"  # …yu, not …yuhu cut from huo
+    assert stub_id(None, "全民健身计划（2011-2015）").startswith("quanminjianshenjihua20112015-")
+
+
 def test_stub_ids_are_stable_ascii_names():
     assert stub_id("国办发〔2017〕32号", "whatever") == stub_id("国办发〔2017〕32号", None)
     assert stub_id("国办发〔2017〕32号", None).startswith("guobanfa-2017-32-")
