@@ -153,11 +153,24 @@ def scheme(numbered: list[tuple[Para, numbering.Numbered | None]]) -> dict[str, 
     return roles
 
 
+def _lead_kinds(numbered: list[tuple[Para, numbering.Numbered | None]], roles: dict[str, str]) -> frozenset[str]:
+    """Item kinds that run a heading sentence in (（一）指导思想。…): those where most items
+    open with a short sentence. Elsewhere a short first sentence is just text, so one kind never
+    has some items with a bold sentence and others without."""
+    kinds = set()
+    for kind, role in roles.items():
+        of_kind = [n for _, n in numbered if n and n.kind == kind]
+        if role == "item" and sum(bool(_split_lead(n.rest)[0]) for n in of_kind) >= HEADING_SHARE * len(of_kind):
+            kinds.add(kind)
+    return frozenset(kinds)
+
+
 @dataclass
 class _State:
     numbered: list[tuple[Para, numbering.Numbered | None]]
     roles: dict[str, str]
     level_of: dict[str, int]
+    lead_kinds: frozenset[str] = frozenset()  # item kinds whose items run a bold heading sentence in
     header: Header = field(default_factory=Header)
     anchors: _Anchors = field(default_factory=_Anchors)
     blocks: list[Block] = field(default_factory=list)
@@ -272,7 +285,7 @@ def _numbered(st: _State, p: Para, num) -> bool:
         if tail:
             st.blocks.append(Block("para", tail))
     else:
-        lead, rest = _split_lead(num.rest)
+        lead, rest = _split_lead(num.rest) if num.kind in st.lead_kinds else ("", num.rest)
         st.blocks.append(Block("item", rest if lead else num.rest, label=num.label, anchor=anchor, lead=lead))
     return True
 
@@ -311,7 +324,7 @@ def _run(paras: list[Para], stop_at: int | None = None) -> tuple[list[Block], He
     numbered = [(p, numbering.match(p.text) if p.kind == "text" else None) for p in paras]
     roles = scheme(numbered)
     present = [k for k in HEADING_KINDS if roles.get(k) == "heading"]
-    st = _State(numbered, roles, {k: 2 + i for i, k in enumerate(present)})
+    st = _State(numbered, roles, {k: 2 + i for i, k in enumerate(present)}, _lead_kinds(numbered, roles))
     while st.i < len(numbered):
         p, num = numbered[st.i]
         at = st.i
