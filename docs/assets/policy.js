@@ -1,3 +1,31 @@
+/* Every page: a table wider than the screen scrolls in its own box (Material's scroll wrapper);
+ * a keyboard user must be able to reach that box to scroll it (WCAG 2.1.1), so a box that
+ * overflows takes the focus and is named as a region; one that fits is left out of the tab order. */
+(function () {
+  "use strict";
+
+  function mark() {
+    document.querySelectorAll(".md-typeset .md-typeset__scrollwrap").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "表格（可左右滚动）");
+      } else if (!scrolls && box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  // Material wraps tables once the page is loaded, after this script runs.
+  if (document.readyState === "complete") mark();
+  else window.addEventListener("load", mark);
+  var timer;
+  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
+})();
+
 /* Document pages: a copy-link button on every heading and numbered item (一、（一）1.), so a
  * reader can cite "第二部分第（三）项" with a link that lands on it. */
 (function () {

@@ -63,6 +63,26 @@ def test_a_merged_cell_table_scrolls_in_its_own_box_on_a_phone(corpus_site):
         context.close()
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_wide_tables_scroll_box_can_be_reached_and_scrolled_by_keyboard(corpus_site, width):
+    url, browser = corpus_site
+    context, page = _open(browser, f"{url}policies/{PAGES[0]}/", width)
+    try:
+        page.wait_for_load_state("load")
+        box = page.locator(".policy-table .md-typeset__scrollwrap").first
+        page.wait_for_function("() => document.querySelector('.policy-table .md-typeset__scrollwrap[tabindex]')")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the 5-column table is wider than the text
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        assert box.get_attribute("aria-label")
+        box.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.policy-table .md-typeset__scrollwrap').scrollLeft > 0")
+        # The card's table fits: no extra tab stop.
+        assert page.locator(".policy-card .md-typeset__scrollwrap[tabindex]").count() == 0
+    finally:
+        context.close()
+
+
 def test_a_regulation_lists_its_articles_in_the_table_of_contents(corpus_site):
     url, browser = corpus_site
     context, page = _open(browser, f"{url}policies/{PAGES[1]}/", 1400)
