@@ -4,17 +4,23 @@
 (function () {
   "use strict";
 
+  // The element that scrolls is Material's wrapper, or for a plain pipe table the <table>
+  // itself (display: inline-block; overflow: auto). A table keeps its table role: it only
+  // takes the focus; a wrapper becomes a named region.
   function mark() {
-    document.querySelectorAll(".md-typeset .md-typeset__scrollwrap").forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "表格（可左右滚动）");
-      } else if (!scrolls && box.getAttribute("role") === "region") {
-        box.removeAttribute("tabindex");
-        box.removeAttribute("role");
-        box.removeAttribute("aria-label");
+    document.querySelectorAll(".md-typeset .md-typeset__scrollwrap, .md-typeset table").forEach(function (el) {
+      var overflow = getComputedStyle(el).overflowX;
+      var scrolls = (overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1;
+      var marked = el.hasAttribute("data-scroll-box");
+      if (scrolls && !marked && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-box", "");
+        if (el.tagName !== "TABLE") {
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", "表格（可左右滚动）");
+        }
+      } else if (!scrolls && marked) {
+        ["tabindex", "data-scroll-box", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
       }
     });
   }

@@ -95,3 +95,22 @@ def test_a_regulation_lists_its_articles_in_the_table_of_contents(corpus_site):
         assert page.evaluate("decodeURIComponent(location.hash)") == "#第三条"
     finally:
         context.close()
+
+
+def test_a_plain_table_wider_than_a_phone_takes_the_focus_and_keeps_its_table_role(site_url, browser):
+    # 贡献指南 has a pipe table (no merged cells): Material lets the <table> itself scroll.
+    context, page = _open(browser, f"{site_url}contributing/", 390)
+    try:
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => document.querySelector('.md-typeset table[data-scroll-box]')")
+        wide = page.locator(".md-typeset table[data-scroll-box]")
+        assert wide.count() >= 1
+        assert wide.first.get_attribute("tabindex") == "0" and wide.first.get_attribute("role") is None
+        assert wide.first.evaluate("t => t.scrollWidth > t.clientWidth")
+        # Tables that fit (or do not scroll) are not made tab stops.
+        fits = page.locator(".md-typeset table:not([data-scroll-box])").evaluate_all(
+            "ts => ts.filter(t => t.scrollWidth > t.clientWidth + 1"
+            " && ['auto', 'scroll'].includes(getComputedStyle(t).overflowX)).length")
+        assert fits == 0
+    finally:
+        context.close()
