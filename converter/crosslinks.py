@@ -183,7 +183,8 @@ def most_cited(corpus: Corpus) -> list[Missing]:
 def stub_page(m: Missing, corpus: Corpus) -> str:
     name = m.title or m.doc_number or m.id
     lines = [f"# {esc(name)}", "", "本库尚未收录这份文件，下列文件引用了它。收录它的来源后，这里会换成文件全文，引用它的页面也会自动链接过去。", ""]
-    lines += ["| 标题 | 文号 |", "| --- | --- |", f"| {esc(m.title) if m.title else '—'} | {esc(m.doc_number) if m.doc_number else '—'} |", ""]
+    lines += ['<div class="policy-stub" markdown>', "", "| 标题 | 文号 |", "| --- | --- |",
+              f"| {esc(m.title) if m.title else '—'} | {esc(m.doc_number) if m.doc_number else '—'} |", "", "</div>", ""]
     if len(m.titles) > 1:
         lines += ["引用时使用的其他名称：" + "；".join(f"《{esc(t)}》" for t in m.titles[1:]), ""]
     lines += _stub_relations(m, corpus)

@@ -114,3 +114,18 @@ def test_a_plain_table_wider_than_a_phone_takes_the_focus_and_keeps_its_table_ro
         assert fits == 0
     finally:
         context.close()
+
+
+def test_a_missing_documents_page_never_breaks_its_doc_number_on_a_phone(site_url, browser):
+    context, page = _open(browser, f"{site_url}cited/guobanfa-2017-32-518ca0/", 390)
+    try:
+        cell = page.locator("article table td").nth(1)
+        assert cell.inner_text() == "国办发〔2017〕32号"
+        # One line: every character's box has the same top.
+        tops = cell.evaluate(
+            "td => { const r = document.createRange(); r.selectNodeContents(td);"
+            " return [...new Set([...r.getClientRects()].map(x => Math.round(x.top)))]; }")
+        assert len(tops) == 1, tops
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
