@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import pagefind_stable, procs
+from . import pagefind_stable, procs, substring_index
 from .model import PolicyDocument
 from .search_terms import load_terms
 
@@ -96,7 +96,9 @@ def pagefind_command(site: Path) -> list[str]:
 
 
 def index_site(site: Path) -> None:
-    """Write site/pagefind/ for a site MkDocs has built."""
+    """Write site/search/ (the substring index the search box lists matches from) and
+    site/pagefind/ (Pagefind's word index, for 其他可能相关的结果) for a site MkDocs has built."""
+    substring_index.write(site)
     # Pagefind ends with this process however it ends (make interrupted, the job killed).
     subprocess.run(pagefind_command(site), check=True, preexec_fn=functools.partial(procs.exec_child_dies_with, os.getpid()))
     pagefind_stable.normalise(site)  # Pagefind's filter order changes run to run

@@ -1,9 +1,19 @@
-/* Site search: Pagefind behind Material's search box (overrides/partials/search.html).
+/* Site search behind Material's search box (overrides/partials/search.html).
  *
- * - Results keep Material's look: title plus an excerpt with the matched words marked.
- * - A 文号 typed in any bracket shape goes straight to its document (data/doc-numbers/).
+ * - Matches are the pages that contain the query, from the substring index site/search/
+ *   (converter/substring_index.py): the query is folded like the pages (NFKC, Traditional ->
+ *   Simplified, lower case, 文号 brackets unified, spaces dropped) and found through the
+ *   positions of its character pairs, whatever a word segmenter would make of it.
+ * - Ranked: a title hit first, then more occurrences, then an earlier one, then the newest.
+ * - Each listed match is checked against its own text before it is shown (and its excerpt is
+ *   cut around the match there), so no listed page lacks the query.
+ * - Pages that only share words with the query (Pagefind's word search) come after the matches,
+ *   on request, under their own heading.
+ * - A 文号 typed with any brackets goes straight to its document, or to the 待收录 page of a
+ *   cited document the library does not have yet.
+ * - Keyboard: ↑/↓ move through the results, Enter opens, Esc closes, Tab stays in the dialog.
  * - Every URL is built from the page's relative base, so the site works under a sub-path.
- * - Excerpts are rebuilt from text nodes: only <mark> survives, nothing else becomes HTML.
+ * - Scraped text is only ever set as text; only <mark> elements are made.
  */
 (function () {
   "use strict";
@@ -12,7 +22,6 @@
   if (!root) return;
 
   var PAGE = 10;
-  var EVERY_PAGE = "pfdocument"; // written on every document page by overrides/main.html
   var base = new URL((root.dataset.base || ".").replace(/\/?$/, "/"), location.href);
   var input = root.querySelector(".md-search__input");
   var form = root.querySelector(".md-search__form");
@@ -33,22 +42,186 @@
     if (m) return m[1] + "第" + parseInt(m[2], 10) + "号";
     return null;
   }
-  window.policySearch = { normaliseDocNumber: normaliseDocNumber };
 
-  /* The 文号 table is split by year (converter/search.py doc_number_shard): a lookup fetches
-   * one year's file, however many documents the site has. */
+  function getJSON(path) {
+    return fetch(new URL(path, base)).then(function (r) {
+      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  /* ------------------------------------------------------------ the substring index */
+
+  var indexPromise = null;
+  function index() {
+    if (!indexPromise) {
+      indexPromise = getJSON("search/index.json").catch(function (e) { indexPromise = null; throw e; });
+    }
+    return indexPromise;
+  }
+
+  /* The query folded as converter/substring_index.py folds the pages (its table holds every
+   * character whose fold differs and could meet the corpus): the folded characters, and for
+   * each the offset of its source character in `text`. */
+  function fold(ix, text) {
+    var chars = [], where = [];
+    for (var i = 0; i < text.length;) {
+      var c = String.fromCodePoint(text.codePointAt(i));
+      var f = Object.prototype.hasOwnProperty.call(ix.fold, c) ? ix.fold[c] : c;
+      if (f) { chars.push(f); where.push(i); }
+      i += c.length;
+    }
+    return { chars: chars, text: chars.join(""), where: where };
+  }
+
+  function varints(bytes) {
+    var at = 0;
+    return {
+      more: function () { return at < bytes.length; },
+      at: function () { return at; },
+      skip: function (n) { at += n; },
+      next: function () {
+        var n = 0, shift = 1, b;
+        do { b = bytes[at++]; n += (b & 127) * shift; shift *= 128; } while (b & 128);
+        return n;
+      }
+    };
+  }
+
+  /* Packs: postings sorted by key, a few KB per file; the index lists each pack's first key. */
+  var packs = {};
+  function pack(name) {
+    if (!packs[name]) {
+      packs[name] = fetch(new URL("search/" + name, base)).then(function (r) {
+        if (!r.ok) throw new Error(name + ": HTTP " + r.status);
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        // Header: key count, then per key its UTF-8 length, bytes and posting length; then the postings.
+        var bytes = new Uint8Array(buf), rd = varints(bytes), dec = new TextDecoder();
+        var n = rd.next(), entries = [];
+        for (var k = 0; k < n; k++) {
+          var kl = rd.next(), at = rd.at();
+          entries.push([dec.decode(bytes.subarray(at, at + kl)), 0]);
+          rd.skip(kl);
+          entries[k][1] = rd.next();
+        }
+        var map = new Map(), p = rd.at();
+        entries.forEach(function (e) { map.set(e[0], bytes.subarray(p, p + e[1])); p += e[1]; });
+        return map;
+      });
+    }
+    return packs[name];
+  }
+
+  function posting(ix, key) {
+    var lo = 0, hi = ix.packs.length - 1;
+    if (hi < 0 || key < ix.packs[0][0]) return Promise.resolve(null);
+    while (lo < hi) { // the last pack whose first key is <= key (UTF-16 order, as written)
+      var mid = (lo + hi + 1) >> 1;
+      if (ix.packs[mid][0] <= key) lo = mid; else hi = mid - 1;
+    }
+    return pack(ix.packs[lo][1]).then(function (m) { return m.get(key) || null; });
+  }
+
+  /* Bigram postings: page id -> sorted positions (title from 0, body from title_span). */
+  function decodeGram(bytes) {
+    var rd = varints(bytes), out = new Map(), id = -1;
+    while (rd.more()) {
+      id += rd.next();
+      var n = rd.next(), ps = new Array(n), p = 0;
+      for (var k = 0; k < n; k++) { p += rd.next(); ps[k] = p; }
+      out.set(id, ps);
+    }
+    return out;
+  }
+
+  function charHits(bytes) {
+    var rd = varints(bytes), out = [], id = -1;
+    while (rd.more()) {
+      id += rd.next();
+      var v = rd.next();
+      out.push({ id: id, count: Math.floor(v / 2), title: (v & 1) === 1, first: -1 });
+    }
+    return out;
+  }
+
+  /* Starts whose pair at offset o is there too (both lists sorted). */
+  function keep(starts, ps, o) {
+    var out = [], j = 0;
+    for (var k = 0; k < starts.length; k++) {
+      var want = starts[k] + o;
+      while (j < ps.length && ps[j] < want) j++;
+      if (j < ps.length && ps[j] === want) out.push(starts[k]);
+    }
+    return out;
+  }
+
+  /* Pairs at offsets 0, 2, 4, … and the last cover every character: a page holds the query
+   * at p exactly when each of those pairs is at p + its offset. */
+  function gramHits(ix, chars, maps) {
+    var offsets = [];
+    for (var o = 0; o < chars.length - 1; o += 2) offsets.push(o);
+    if (offsets[offsets.length - 1] !== chars.length - 2) offsets.push(chars.length - 2);
+    var lists = offsets.map(function (o) { return maps[chars[o] + chars[o + 1]]; });
+    var smallest = lists.reduce(function (a, b) { return a.size <= b.size ? a : b; });
+    var hits = [];
+    smallest.forEach(function (_, id) {
+      var starts = lists[0].get(id);
+      for (var k = 1; starts && starts.length && k < offsets.length; k++) {
+        var ps = lists[k].get(id);
+        starts = ps ? keep(starts, ps, offsets[k]) : null;
+      }
+      if (!starts || !starts.length) return;
+      var body = starts.filter(function (p) { return p >= ix.title_span; });
+      hits.push({ id: id, count: starts.length, title: starts[0] < ix.title_span, first: body.length ? body[0] - ix.title_span : -1 });
+    });
+    return hits;
+  }
+
+  function rank(a, b) {
+    return (b.title - a.title) || (b.count - a.count) ||
+      ((a.first < 0 ? Infinity : a.first) - (b.first < 0 ? Infinity : b.first)) || (a.id - b.id);
+  }
+
+  /* {folded, hits}: every page holding the query, ranked. */
+  function matches(query) {
+    return index().then(function (ix) {
+      var f = fold(ix, query);
+      if (!f.chars.length) return { folded: f, hits: [] };
+      if (f.chars.length === 1) {
+        return posting(ix, f.chars[0]).then(function (b) { return { folded: f, hits: b ? charHits(b).sort(rank) : [] }; });
+      }
+      var keys = [];
+      for (var o = 0; o < f.chars.length - 1; o += 2) keys.push(f.chars[o] + f.chars[o + 1]);
+      keys.push(f.chars[f.chars.length - 2] + f.chars[f.chars.length - 1]);
+      keys = keys.filter(function (k, i) { return keys.indexOf(k) === i; });
+      return Promise.all(keys.map(function (k) { return posting(ix, k); })).then(function (bs) {
+        if (bs.some(function (b) { return !b; })) return { folded: f, hits: [] };
+        var maps = {};
+        keys.forEach(function (k, i) { maps[k] = decodeGram(bs[i]); });
+        return { folded: f, hits: gramHits(ix, f.chars, maps).sort(rank) };
+      });
+    });
+  }
+
+  /* A page's stretch of body text around its first match (docs/<id>-<k>.json). */
+  function chunk(ix, hit) {
+    var k = hit.first >= 0 ? Math.floor(hit.first / ix.chunk) : 0;
+    return getJSON("search/docs/" + hit.id + "-" + k + ".json");
+  }
+
+  /* ------------------------------------------------------------ 文号 */
+
   var shards = {};
   function lookup(number) {
     if (!number) return Promise.resolve([]);
     var m = /〔(\d{4})〕/.exec(number);
     var name = m ? m[1] : "other";
-    if (!shards[name]) {
-      shards[name] = fetch(new URL("data/doc-numbers/" + name + ".json", base))
-        .then(function (r) { return r.ok ? r.json() : {}; })
-        .catch(function () { return {}; });
-    }
+    if (!shards[name]) shards[name] = getJSON("search/numbers/" + name + ".json").catch(function () { return {}; });
     return shards[name].then(function (table) { return table[number] || []; });
   }
+
+  /* ------------------------------------------------------------ Pagefind (related pages) */
 
   var enginePromise = null;
   function engine() {
@@ -62,114 +235,154 @@
     return enginePromise;
   }
 
-  /* The search dictionary (data/search-terms.json, written by the converter: curated terms plus
-   * shared headings). Each page carries a Pagefind filter per term it contains. */
-  var termsPromise = null;
-  function terms() {
-    if (!termsPromise) {
-      termsPromise = fetch(new URL("data/search-terms.json", base))
-        .then(function (r) { return r.ok ? r.json() : []; })
-        .catch(function () { return []; });
+  /* ------------------------------------------------------------ rendering */
+
+  /* Ranges [from, to) of `text` whose folded form is the folded query. */
+  function ranges(ix, text, needle) {
+    var f = fold(ix, text), out = [], at = f.text.indexOf(needle.text);
+    while (needle.text && at >= 0) {
+      var first = charIndex(f, at), last = charIndex(f, at + needle.text.length - 1);
+      var end = f.where[last] + String.fromCodePoint(text.codePointAt(f.where[last])).length;
+      out.push([f.where[first], end]);
+      at = f.text.indexOf(needle.text, at + 1);
     }
-    return termsPromise;
+    return out;
   }
 
-  /* A dictionary term's first page: data/terms/<i>.json (written by converter/search_terms.py
-   * after the build) holds how many pages contain the term and the newest ten, with the passage
-   * around the term. One small file, however many pages match: Pagefind's own work grows with
-   * the number of matches (~0.6 s for a term on 10,000 pages). */
-  function termPage(i) {
-    return fetch(new URL("data/terms/" + i + ".json", base))
-      .then(function (r) { if (!r.ok) throw new Error("no term file"); return r.json(); });
+  // folded string offset (UTF-16) -> index into chars/where
+  function charIndex(f, offset) {
+    var n = 0, k = 0;
+    while (k < f.chars.length && n + f.chars[k].length <= offset) { n += f.chars[k].length; k++; }
+    return k;
   }
 
-  /* Every page holding a dictionary term, newest first, from the term's Pagefind filter: that
-   * filter holds exactly the pages that contain it, so no page is missed where the segmenters
-   * disagree, and none is found for holding the term's pieces apart (医疗…联合…体). */
-  function termResults(term) {
-    var filter = {};
-    filter[term] = "1";
-    // Not search(null, …): a filter-only search fetches every index chunk; EVERY_PAGE is one word.
-    return engine().then(function (pf) { return pf.search(EVERY_PAGE, { filters: filter, sort: { date: "desc" } }); })
-      .then(function (s) { return s.results; });
+  function markedText(tag, text, rs) {
+    var out = document.createElement(tag), at = 0;
+    rs.forEach(function (r) {
+      if (r[0] < at) return;
+      out.appendChild(document.createTextNode(text.slice(at, r[0])));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(r[0], r[1]);
+      out.appendChild(mark);
+      at = r[1];
+    });
+    out.appendChild(document.createTextNode(text.slice(at)));
+    return out;
   }
 
-  /* Any other query is first searched as a phrase ("…"): Pagefind then lists the pages where the
-   * query's words run in its order, that is the pages that contain it (no page found for
-   * holding its words apart), and on 10,000 pages it answers in about half the time of a word
-   * search. The word search (pages holding each of the query's words anywhere) is kept for
-   * 其他可能相关的结果, on request, or shown at once when no page holds the phrase: the page
-   * and the query were cut into words differently (三级公立医院 as 三级 公立医院 / 三级 公立 医院). */
-  function textResults(q) {
-    var quoted = /^".+"$/.test(q);
-    return engine().then(function (pf) {
-      function words() {
-        return pf.search(q.replace(/^"|"$/g, "")).then(function (s) { return s.results; });
-      }
-      return pf.search(quoted ? q : '"' + q + '"').then(function (s) {
-        var exact = s.results;
-        if (exact.length || quoted) {
-          var ids = {};
-          exact.forEach(function (r) { ids[r.id] = true; });
-          var related = quoted ? null : function () {
-            return words().then(function (rs) { return rs.filter(function (r) { return !ids[r.id]; }); });
-          };
-          return { term: null, exact: true, count: exact.length, first: null, results: function () { return Promise.resolve(exact); }, related: related };
+  /* The passage around the first occurrence, every occurrence in it marked. */
+  function excerpt(text, rs) {
+    var from = rs.length ? Math.max(0, rs[0][0] - 24) : 0;
+    var to = Math.min(text.length, (rs.length ? rs[0][1] : 0) + 72);
+    var inside = rs.filter(function (r) { return r[0] >= from && r[1] <= to; })
+      .map(function (r) { return [r[0] - from, r[1] - from]; });
+    var p = markedText("p", text.slice(from, to).replace(/\n/g, " "), inside);
+    if (from > 0) p.insertBefore(document.createTextNode("…"), p.firstChild);
+    if (to < text.length) p.appendChild(document.createTextNode("…"));
+    return p;
+  }
+
+  function item(url, titleNode, body, note, kind) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = new URL(url, base).href;
+    a.dataset.kind = kind;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    article.appendChild(titleNode);
+    if (note) {
+      var n = document.createElement("p");
+      n.className = "policy-search__note";
+      n.textContent = note;
+      article.appendChild(n);
+    }
+    if (body) article.appendChild(body);
+    a.appendChild(article);
+    li.appendChild(a);
+    return li;
+  }
+
+  function h1(text, rs) { return markedText("h1", text, rs || []); }
+
+  function byline(number, date) { return [number, date].filter(Boolean).join(" · "); }
+
+  function button(text, onClick) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item policy-search__more";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button";
+    b.textContent = text;
+    b.addEventListener("click", function () {
+      var next = li.nextElementSibling;
+      li.remove();
+      onClick();
+      if (next && next.querySelector("a,button")) next.querySelector("a,button").focus();
+    });
+    li.appendChild(b);
+    return li;
+  }
+
+  function section(text) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item policy-search__section";
+    li.setAttribute("role", "heading");
+    li.setAttribute("aria-level", "2");
+    li.textContent = text;
+    return li;
+  }
+
+  /* Shows hits[from…] ten at a time; a hit whose own text does not hold the query is not
+   * shown (root.dataset.falseMatches counts them: the index promises there are none). */
+  function showMatches(ix, found, from, token, shown, q, atEnd) {
+    var batch = found.hits.slice(from, from + PAGE);
+    return Promise.all(batch.map(function (h) { return chunk(ix, h); })).then(function (docs) {
+      if (token !== seq) return;
+      docs.forEach(function (d, k) {
+        if (shown[d.u]) return;
+        var inTitle = ranges(ix, d.t, found.folded), inBody = ranges(ix, d.x, found.folded);
+        if (!inTitle.length && !inBody.length) {
+          root.dataset.falseMatches = String(+(root.dataset.falseMatches || 0) + 1);
+          return;
         }
-        return words().then(function (rs) {
-          return { term: null, exact: false, count: rs.length, first: null, results: function () { return Promise.resolve(rs); }, related: null };
+        shown[d.u] = true;
+        list.appendChild(item(d.u, h1(d.t, inTitle), excerpt(d.x, inBody), byline(d.n, d.d), "match"));
+      });
+      var next = from + PAGE;
+      if (next < found.hits.length) {
+        list.appendChild(button("显示更多结果（还有 " + (found.hits.length - next) + " 个）", function () {
+          showMatches(ix, found, next, token, shown, q, atEnd);
+        }));
+      } else if (atEnd) atEnd();
+    });
+  }
+
+  /* Pages holding some of the query's words but not the whole query (Pagefind), on request. */
+  function relatedButton(ix, found, token, shown, q) {
+    return button("显示含有其中部分词语的页面", function () {
+      list.appendChild(section("其他可能相关的结果：含有“" + q + "”中的部分词语，不含完整的“" + q + "”"));
+      engine().then(function (pf) { return pf.search(q); }).then(function (s) {
+        return Promise.all(s.results.slice(0, 30).map(function (r) { return r.data(); }));
+      }).then(function (data) {
+        if (token !== seq) return;
+        var added = 0;
+        data.forEach(function (d) {
+          var url = new URL(d.url, location.href).pathname.replace(base.pathname, "");
+          if (shown[url] || ranges(ix, d.content || "", found.folded).length) return;
+          shown[url] = true;
+          added++;
+          list.appendChild(item(url, h1(d.meta.title || url), d.excerpt ? excerptFromHTML(d.excerpt) : null, byline(d.meta["文号"], d.meta.date), "related"));
         });
+        if (!added) list.appendChild(section("没有其他可能相关的页面"));
       });
     });
   }
 
-  /* What the box shows for a query: {number, direct: documents with that 文号, term, count,
-   * first: a dictionary term's first page (or null), results(): a promise of Pagefind's
-   * results, related(): other possibly relevant results (or null)}. Pagefind is asked about a
-   * dictionary term only for its later pages. */
-  function find(query) {
-    var q = query.trim();
-    var number = normaliseDocNumber(q);
-    return Promise.all([lookup(number), terms()]).then(function (got) {
-      var i = got[1].indexOf(q);
-      var answer = i < 0 ? null : termPage(i).then(function (page) {
-        return { term: q, count: page.count, first: page.first, results: function () { return termResults(q); } };
-      }).catch(function () { // a site built without the term files
-        return termResults(q).then(function (rs) {
-          return { term: q, count: rs.length, first: null, results: function () { return Promise.resolve(rs); } };
-        });
-      });
-      answer = answer || textResults(q);
-      return answer.then(function (a) {
-        a.number = number;
-        a.direct = got[0];
-        return a;
-      });
-    });
-  }
-
-  /* Every page the box lists for a query over all its pages, in order, and the pages it offers
-   * as 其他可能相关的结果 (paths; the recall benchmark and the browser tests use it). */
-  function listAll(query) {
-    function paths(rs) {
-      return Promise.all(rs.map(function (r) { return r.data(); })).then(function (data) {
-        return data.map(function (d) { return new URL(d.url, base).pathname; });
-      });
-    }
-    return find(query).then(function (found) {
-      var listed = found.direct.concat(found.first || []).map(function (d) { return new URL(d.url, base).pathname; });
-      return found.results().then(paths).then(function (more) {
-        listed = listed.concat(more).filter(function (u, k, all) { return all.indexOf(u) === k; });
-        return found.related ? found.related().then(paths) : [];
-      }).then(function (related) {
-        return { listed: listed, related: related.filter(function (u) { return listed.indexOf(u) < 0; }) };
-      });
-    });
-  }
-
-  /* Pagefind's excerpt is HTML with <mark>; parse it inertly and keep text and marks only. */
-  function excerptNodes(html) {
-    var doc = new DOMParser().parseFromString("<p>" + (html || "") + "</p>", "text/html");
+  /* Pagefind's excerpt is HTML with <mark>: parsed inertly, only text and marks kept. */
+  function excerptFromHTML(html) {
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
     var out = document.createElement("p");
     doc.body.firstChild.childNodes.forEach(function walk(node) {
       if (node.nodeType === 3) out.appendChild(document.createTextNode(node.textContent));
@@ -182,197 +395,90 @@
     return out;
   }
 
-  /* Text with every occurrence of needle marked. */
-  function marked(text, needle) {
-    var out = document.createElement("p");
-    text.split(needle).forEach(function (part, k) {
-      if (k > 0) {
-        var mark = document.createElement("mark");
-        mark.textContent = needle;
-        out.appendChild(mark);
-      }
-      out.appendChild(document.createTextNode(part));
-    });
-    return out;
-  }
-
-  /* Pagefind marks each segment it matched, so 医联体 can come back as 医 in 医院. When the
-   * page's text holds the query itself, show the passage around its first occurrence with
-   * every occurrence marked (the window converter/search_terms.py passage() cuts for a term's
-   * first page); otherwise Pagefind's own excerpt. */
-  function passage(content, needle) {
-    content = (content || "").replace(/\s*pfdocument\s*$/, "");
-    var i = needle ? content.indexOf(needle) : -1;
-    if (i < 0) return null;
-    var from = Math.max(0, i - 24), to = Math.min(content.length, i + needle.length + 60);
-    return marked((from > 0 ? "…" : "") + content.slice(from, to) + (to < content.length ? "…" : ""), needle);
-  }
-
-  function item(url, title, excerpt, note) {
-    var li = document.createElement("li");
-    li.className = "md-search-result__item";
-    var a = document.createElement("a");
-    a.className = "md-search-result__link";
-    a.href = url;
-    a.tabIndex = -1;
-    var article = document.createElement("article");
-    article.className = "md-search-result__article md-typeset";
-    var h = document.createElement("h1");
-    h.textContent = title;
-    article.appendChild(h);
-    if (note) {
-      var n = document.createElement("p");
-      n.className = "policy-search__note";
-      n.textContent = note;
-      article.appendChild(n);
-    }
-    if (excerpt !== null) article.appendChild(typeof excerpt === "string" ? excerptNodes(excerpt) : excerpt);
-    a.appendChild(article);
-    li.appendChild(a);
-    return li;
-  }
-
-  /* Results are listed ten at a time; `shown` holds the paths already listed (a document reached
-   * by its 文号, a term's first page), so no document is listed twice. */
-  function moreButton(left, onClick) {
-    var li = document.createElement("li");
-    li.className = "md-search-result__item policy-search__more";
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "md-button";
-    b.textContent = "显示更多结果（还有 " + left + " 个）";
-    b.addEventListener("click", function () { li.remove(); onClick(); });
-    li.appendChild(b);
-    return li;
-  }
-
-  function append(url, title, excerpt, extra, shown) {
-    var href = new URL(url, base);
-    if (shown[href.pathname]) return false;
-    shown[href.pathname] = true;
-    list.appendChild(item(href.href, title, excerpt, extra));
-    return true;
-  }
-
-  function byline(number, date) {
-    return [number, date].filter(Boolean).join(" · ");
-  }
-
-  function left(total, shown) {
-    return total - Object.keys(shown).length;
-  }
-
-  /* The next page of Pagefind's results from position `from`: fragments are loaded ten at a
-   * time until ten more documents are listed or the results run out; then `atEnd`, if any. */
-  function show(results, from, token, needle, shown, total, atEnd) {
-    var added = 0;
-    function step(at) {
-      if (added >= PAGE || at >= results.length) return Promise.resolve(at);
-      return Promise.all(results.slice(at, at + PAGE).map(function (r) { return r.data(); })).then(function (data) {
-        if (token !== seq) return results.length;
-        data.forEach(function (d) {
-          var excerpt = passage(d.content, needle) || d.excerpt;
-          if (append(d.url, d.meta.title || d.url, excerpt, byline(d.meta["文号"], d.meta.date), shown)) added++;
-        });
-        return step(at + PAGE);
-      });
-    }
-    return step(from).then(function (at) {
-      if (token !== seq) return;
-      if (at < results.length && left(total, shown) > 0) {
-        list.appendChild(moreButton(left(total, shown), function () { show(results, at, token, needle, shown, total, atEnd); }));
-      } else if (atEnd) atEnd();
-    });
-  }
-
-  /* After the pages that contain the query: the pages that hold its words apart, on request. */
-  function relatedButton(found, token, needle, shown) {
-    var li = document.createElement("li");
-    li.className = "md-search-result__item policy-search__more";
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "md-button";
-    b.textContent = "显示其他可能相关的结果（分别含有查询中的词语）";
-    b.addEventListener("click", function () {
-      li.className = "md-search-result__item policy-search__section";
-      li.textContent = "其他可能相关的结果：分别含有查询中的词语，不一定含有完整的“" + needle + "”";
-      found.related().then(function (rs) {
-        if (token === seq) show(rs, 0, token, needle, shown, Object.keys(shown).length + rs.length);
-      });
-    });
-    li.appendChild(b);
-    return li;
-  }
-
   var seq = 0;
   function run(query) {
     var token = ++seq;
     var q = query.trim();
+    delete root.dataset.results;
     if (!q) {
       list.textContent = "";
       meta.textContent = "键入以开始搜索";
       return Promise.resolve();
     }
     meta.textContent = "正在搜索…";
-    return find(q).then(function (found) {
+    var number = normaliseDocNumber(q);
+    return Promise.all([index(), matches(q), lookup(number)]).then(function (got) {
       if (token !== seq) return;
-      var shown = {};
-      var total = found.direct.length + found.count;
+      var ix = got[0], found = got[1], direct = got[2], shown = {};
       list.textContent = "";
-      found.direct.forEach(function (d) { append(d.url, d.title, null, "文号直达：" + found.number, shown); });
-      (found.first || []).forEach(function (e) {
-        // A document reached through its 文号 is listed once, at the top.
-        if (!append(e.url, e.title, e.passage ? marked(e.passage, q) : null, byline(e.number, e.date), shown)) total--;
+      var ids = {};
+      found.hits.forEach(function (h) { ids[h.id] = true; });
+      var extra = 0;
+      direct.forEach(function (d) {
+        if (d.m) {
+          list.appendChild(item(d.u, h1(d.t), null, "文号直达：" + number + " · 本库尚未收录，待收录页面列出引用它的文件", "number"));
+          return;
+        }
+        if (!ids[d.i]) extra++;
+        shown[d.u] = true;
+        list.appendChild(item(d.u, h1(d.t), null, "文号直达：" + number, "number"));
       });
-      meta.textContent = total ? "找到 " + total + " 个符合条件的结果" + (found.term ? "，按日期从新到旧" : "") : "没有找到符合条件的结果";
-      if (found.exact === false && total) meta.textContent = "没有页面包含完整的“" + q + "”；以下 " + total + " 个结果分别含有其中的词语";
+      var total = found.hits.length + extra;
       root.dataset.results = String(total);
-      var needle = found.number || q;
-      if (!found.first) {
-        var atEnd = found.related ? function () { list.appendChild(relatedButton(found, token, needle, shown)); } : null;
-        return found.results().then(function (rs) { return show(rs, 0, token, needle, shown, total, atEnd); });
-      }
-      if (left(total, shown) > 0) {
-        list.appendChild(moreButton(left(total, shown), function () {
-          found.results().then(function (rs) { if (token === seq) show(rs, 0, token, needle, shown, total); });
-        }));
-      }
+      meta.textContent = found.hits.length
+        ? "找到 " + total + " 个页面包含“" + q + "”"
+        : (direct.length ? "文号直达；没有其他页面包含“" + q + "”" : "没有页面包含“" + q + "”");
+      var atEnd = function () { list.appendChild(relatedButton(ix, found, token, shown, q)); };
+      return showMatches(ix, found, 0, token, shown, q, atEnd);
     }).catch(function (err) {
       if (token === seq) meta.textContent = "搜索暂时不可用";
       console.error(err);
     });
   }
-  window.policySearch.run = run;
-  window.policySearch.find = find;
-  window.policySearch.listAll = listAll;
 
+  /* For the benchmark and the tests: ids and counts of every matching page, ranked. */
+  function rankedIds(query) {
+    return matches(query).then(function (found) {
+      return found.hits.map(function (h) { return [h.id, h.count, h.title]; });
+    });
+  }
+  window.policySearch = { normaliseDocNumber: normaliseDocNumber, run: run, rankedIds: rankedIds };
+
+  /* ------------------------------------------------------------ keyboard and focus */
+
+  var current = null;
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value); }, 120);
+    timer = setTimeout(function () { current = run(input.value); }, 60);
   });
-  // Load the engine while the reader types the first characters.
+  // Load the index while the reader types the first characters.
   input.addEventListener("focus", function () {
     toggle.checked = true;
-    engine();
-    terms();
+    index().catch(function () {});
   });
   toggle.addEventListener("change", function () {
     if (toggle.checked) input.focus();
   });
 
-  /* Enter: a known 文号 opens its document; otherwise the first result. */
+  function focusables() {
+    var items = Array.prototype.slice.call(list.querySelectorAll(".md-search-result__link, .policy-search__more button"));
+    return [input].concat(items);
+  }
+
+  /* Enter in the box: a known 文号 opens its page; otherwise the first page that contains the
+   * query (never a merely related one). Enter on a result opens that result. */
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     clearTimeout(timer);
     var number = normaliseDocNumber(input.value);
     lookup(number).then(function (direct) {
       if (direct.length === 1) {
-        location.href = new URL(direct[0].url, base).href;
+        location.href = new URL(direct[0].u, base).href;
         return;
       }
       return run(input.value).then(function () {
-        var first = list.querySelector(".md-search-result__link");
+        var first = list.querySelector('.md-search-result__link[data-kind="match"], .md-search-result__link[data-kind="number"]');
         if (first) location.href = first.href;
       });
     });
@@ -381,17 +487,48 @@
     seq++;
     list.textContent = "";
     meta.textContent = "键入以开始搜索";
+    delete root.dataset.results;
     input.focus();
+  });
+
+  function close() {
+    toggle.checked = false;
+    input.blur();
+    var opener = document.querySelector("label.md-header__button[for=__search]");
+    if (opener && opener.offsetParent) opener.focus();
+  }
+
+  root.addEventListener("keydown", function (ev) {
+    if (!toggle.checked) return;
+    var items = focusables(), at = items.indexOf(document.activeElement);
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (items.length < 2) return;
+      ev.preventDefault();
+      var step = ev.key === "ArrowDown" ? 1 : -1;
+      var next = at < 0 ? (step > 0 ? 1 : items.length - 1) : at + step;
+      if (next < 0) next = 0;
+      if (next >= items.length) next = items.length - 1;
+      items[next].focus();
+      if (items[next].scrollIntoView) items[next].scrollIntoView({ block: "nearest" });
+    } else if (ev.key === "Tab") { // the dialog keeps the focus
+      ev.preventDefault();
+      var n = at < 0 ? 0 : (at + (ev.shiftKey ? -1 : 1) + items.length) % items.length;
+      items[n].focus();
+    }
   });
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape" && toggle.checked) {
-      toggle.checked = false;
-      input.blur();
+      ev.preventDefault();
+      close();
     } else if (ev.key === "/" && !toggle.checked && !/INPUT|TEXTAREA/.test(document.activeElement.tagName)) {
       ev.preventDefault();
       toggle.checked = true;
       input.focus();
     }
+  });
+  // Focus that wanders out of the open dialog (a click behind the overlay) comes back to the box.
+  document.addEventListener("focusin", function (ev) {
+    if (toggle.checked && !root.contains(ev.target) && ev.target !== toggle) input.focus();
   });
 
   /* ?q=… opens the search with that query, so a search can be linked. */
@@ -399,6 +536,6 @@
   if (initial) {
     input.value = initial;
     toggle.checked = true;
-    run(initial);
+    current = run(initial);
   }
 })();
