@@ -308,9 +308,9 @@
 
   function byline(number, date) { return [number, date].filter(Boolean).join(" · "); }
 
-  function button(text, onClick) {
+  function button(text, onClick, kind) {
     var li = document.createElement("li");
-    li.className = "md-search-result__item policy-search__more";
+    li.className = "md-search-result__item policy-search__more" + (kind ? " policy-search__" + kind : "");
     var b = document.createElement("button");
     b.type = "button";
     b.className = "md-button";
@@ -377,7 +377,7 @@
         });
         if (!added) list.appendChild(section("没有其他可能相关的页面"));
       });
-    });
+    }, "related");
   }
 
   /* Pagefind's excerpt is HTML with <mark>: parsed inertly, only text and marks kept. */

@@ -1,7 +1,7 @@
-"""A dictionary term with more matches than one page of results: the first page comes from the
-term's file (data/terms/), later pages from Pagefind, and every matching document is listed
-exactly once, newest first. Built from the samples plus copies of one of them (more pages
-than the samples alone have)."""
+"""A query with more matches than one page of results: later pages on request, every matching
+document listed exactly once, most occurrences first, ties newest first; all from the substring
+index (site/search/), without loading Pagefind. Built from the samples plus copies of one of
+them (more pages than the samples alone have)."""
 
 from __future__ import annotations
 
@@ -55,31 +55,36 @@ def listed(page) -> list[str]:
     return [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
 
 
-def test_more_results_list_every_matching_document_once_newest_first(page, paged_site):
+def test_more_results_list_every_matching_document_once_most_occurrences_then_newest_first(page, paged_site):
     url, expected = paged_site
     assert len(expected) > 10
     page.goto(url)
     page.click(".md-search__input")
     page.fill(".md-search__input", TERM)
     page.wait_for_selector(".md-search-result__item")
-    assert page.locator(".md-search-result__meta").inner_text().startswith(f"找到 {len(expected)} 个符合条件的结果")
+    assert page.locator(".md-search-result__meta").inner_text() == f"找到 {len(expected)} 个页面包含“{TERM}”"
     assert len(listed(page)) == 10
-    while page.locator(".policy-search__more button").count():
+    more = ".policy-search__more:not(.policy-search__related) button"
+    while page.locator(more).count():
         before = len(listed(page))
-        page.click(".policy-search__more button")
+        page.click(more)
         page.wait_for_function(f"document.querySelectorAll('.md-search-result__link').length > {before}")
+    assert page.locator(".policy-search__related").count() == 1  # offered after the last match
     slugs = listed(page)
     assert sorted(slugs) == sorted(expected)  # each once, none missing
-    dates = [expected[s] for s in slugs]
-    assert dates == sorted(dates, reverse=True)
+    counts = dict(zip(slugs, [c for _, c, _ in page.evaluate(f"window.policySearch.rankedIds({TERM!r})")]))
+    keys = [(-counts[s], expected[s]) for s in slugs]
+    assert [k[0] for k in keys] == sorted(k[0] for k in keys)
+    copies = [expected[s] for s in slugs if s.startswith("zz_copy_")]  # same text: by date
+    assert copies == sorted(copies, reverse=True)
 
 
-def test_the_first_page_of_a_term_does_not_load_the_search_engine(page, paged_site):
+def test_matches_come_from_the_substring_index_without_loading_pagefind(page, paged_site):
     url, _ = paged_site
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url))
     page.goto(url)
     page.evaluate(f"window.policySearch.run({TERM!r})")
     page.wait_for_selector(".md-search-result__item")
-    assert any("/data/terms/" in u for u in fetched)
+    assert any("/search/packs/" in u for u in fetched)
     assert not any("/pagefind/" in u for u in fetched)
