@@ -89,12 +89,11 @@ bench-formats: venv office-deps
 test: venv browser-deps axe office-deps
 	$(BIN)/python -m pytest -q
 
-## bench-search: search recall and false hits on docs/, then payload, time and page size at 10,000 generated
-## pages (topic-mixed like a library, then the adversarial mix where every term is on most pages)
+## bench-search: the search box against a substring scan, in headless Chromium (recall@10, false
+## matches, Traditional, nonsense, time and bytes per query, index size/time/memory), substring index
+## vs Pagefind: the samples+corpus site and 10,000 generated pages; LARGE=1 adds 100,000
 bench-search: venv browser-deps
-	$(BIN)/python bench/search_recall.py
-	$(BIN)/python bench/search_scale.py --n 10000 --mix topics --out bench/out/scale
-	$(BIN)/python bench/search_scale.py --n 10000 --mix uniform --out bench/out/scale-uniform
+	$(BIN)/python bench/search_bench.py --n 10000 $(if $(LARGE),--n 100000) --json bench/out/search/results.json
 
 ## bench: synthetic corpora of 100 and 1,000 documents: stage speeds, build time, memory, sizes
 ## (bench/README.md); bench-large adds 10,000 and the add-one-source check on 5,000

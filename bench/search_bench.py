@@ -10,7 +10,8 @@ N generated pages; built with MkDocs, then indexed twice, each timed in its own 
 peak memory: the substring index (converter/substring_index.py, what the search box lists) and
 Pagefind (the previous engine, now kept for 其他可能相关的结果).
 
-Queries (fixed seed): random 2–12 character stretches of page text; the same in Traditional
+Queries (fixed seed): random 2–12 character stretches of page text (on the sample+corpus site
+also the reader queries of bench/queries.yml: terms, 文号, the issue's examples); the same in Traditional
 (OpenCC s2t, those it changes); nonsense (runs of the corpus's own characters that no page
 holds, and two fixed ones). The truth is a scan of each page's folded title and body
 (substring_index.fold: NFKC, Traditional -> Simplified, 文号 brackets, no spaces).
@@ -74,12 +75,14 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return float(seconds), int(kb) / 2**20
 
 
-def build(docs: Path, site: Path) -> dict:
-    if site.exists():
-        shutil.rmtree(site)
-    t = time.perf_counter()
-    mkdocs_build(docs, site)
-    stats = {"mkdocs_s": time.perf_counter() - t}
+def build(docs: Path, site: Path, reuse: bool = False) -> dict:
+    stats: dict = {"mkdocs_s": None}
+    if not (reuse and (site / "index.html").exists()):
+        if site.exists():
+            shutil.rmtree(site)
+        t = time.perf_counter()
+        mkdocs_build(docs, site)
+        stats["mkdocs_s"] = time.perf_counter() - t
     stats["substring_s"], stats["substring_gb"] = timed(
         [sys.executable, "-c", f"from pathlib import Path; from converter import substring_index; substring_index.write(Path({str(site)!r}))"])
     stats["pagefind_s"], stats["pagefind_gb"] = timed(pagefind_command(site))
@@ -259,12 +262,20 @@ def timing(site: Path, qs: list[str]) -> dict:
     return out
 
 
-def measure(name: str, docs: Path, out: Path, n_queries: int, n_timed: int) -> dict:
+def reader_queries() -> list[str]:
+    """bench/queries.yml: terms, 文号 and the issue's queries (the sample+corpus site)."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "bench" / "queries.yml").read_text(encoding="utf-8"))
+    return [q for group in data.values() for q in group]
+
+
+def measure(name: str, docs: Path, out: Path, n_queries: int, n_timed: int, reader: bool = False, reuse: bool = False) -> dict:
     site = out / "site"
-    stats = build(docs, site)
+    stats = build(docs, site, reuse)
     pages = substring_index.read_site(site)
     rng = random.Random(SEED)
-    qs = queries(pages, rng, n_queries)
+    qs = queries(pages, rng, n_queries) + (reader_queries() if reader else [])
     import opencc  # a dependency of the converter
 
     s2t = opencc.OpenCC("s2t")
@@ -303,20 +314,22 @@ def main() -> int:
     ap.add_argument("--no-small", action="store_true", help="skip the sample+corpus site")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "search"))
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--reuse", action="store_true", help="keep an existing MkDocs build in --out (index again, measure)")
     args = ap.parse_args()
     out = Path(args.out)
     results = []
     if not args.no_small:
         small = out / "small"
         small.mkdir(parents=True, exist_ok=True)
-        results.append(measure("samples+corpus", sample_corpus_docs(small), small, args.queries, args.timed))
+        results.append(measure("samples+corpus", sample_corpus_docs(small), small, args.queries, args.timed, reader=True, reuse=args.reuse))
         print(table(results[-1:]), flush=True)
     for n in args.n:
         from bench.search_scale import generate
 
         big = out / f"n{n}"
         big.mkdir(parents=True, exist_ok=True)
-        results.append(measure(f"generated {n:,}", generate(n, big, "topics"), big, args.queries, args.timed))
+        docs = big / "docs" if args.reuse and (big / "docs").is_dir() else generate(n, big, "topics")
+        results.append(measure(f"generated {n:,}", docs, big, args.queries, args.timed, reuse=args.reuse))
         print(table(results[-1:]), flush=True)
     print("\n" + table(results))
     if args.json:

@@ -10,8 +10,9 @@ sits at p + its offset. One-character queries use per-character postings (page, 
 
 Written under site/search/ (static files, byte-identical for the same site):
 
-* ``index.json``: the pack directory (first key of each pack), the fold table the browser applies
-  to a query, and the constants below;
+* ``index.json``: the first key of each directory file, the fold table the browser applies to a
+  query, and the constants below;
+* ``dirs/<hash>.json``: the first key and file of DIR_FANOUT packs each;
 * ``packs/<hash>.bin``: the postings, sorted by key and packed ~PACK_BYTES to a file, so a query
   fetches one small file per bigram it looks up however large the corpus;
 * ``docs/<id>-<k>.json``: page id's metadata and the k-th stretch of its body text, for the
@@ -28,8 +29,10 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
+from operator import add, sub
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -39,6 +42,7 @@ from .hanzi import to_simplified
 OUT = "search"
 TITLE_SPAN = 4096  # body positions start here, so a position below it is a title hit
 PACK_BYTES = 16 * 1024
+DIR_FANOUT = 128  # packs listed per directory file: index.json stays a few KB at 100,000 pages
 CHUNK = 1024  # folded body characters per excerpt file …
 CONTEXT = 40  # … plus this many before (excerpt context) …
 OVERLAP = 200  # … and after, so a match starting in the stretch is whole in its file
@@ -62,6 +66,8 @@ _YEAR = re.compile(r"〔(\d{4})〕")
 
 
 def _fold_once(c: str) -> str:
+    if c > "\uffff":  # the browser's table covers the BMP; beyond it both sides keep the character
+        return c
     if c.isspace() or unicodedata.category(c) in ("Cf", "Cc"):
         return ""
     n = unicodedata.normalize("NFKC", c)
@@ -92,16 +98,46 @@ def fold_char(c: str) -> str:
     return n
 
 
+@cache
+def _translation() -> tuple[dict[int, str | None], re.Pattern]:
+    """str.translate's table for every BMP character that folds to something else, and a
+    pattern of the runs of dropped characters: folding a page runs in C, not char by char."""
+    table: dict[int, str | None] = {}
+    dropped = []
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        f = fold_char(chr(cp))
+        if f != chr(cp):
+            table[cp] = f or None
+            if not f:
+                dropped.append(re.escape(chr(cp)))
+    return table, re.compile("[" + "".join(dropped) + "]+")
+
+
+def fold_text(text: str) -> str:
+    """``text`` folded (each character by ``fold_char``)."""
+    return text.translate(_translation()[0])
+
+
+def source_offsets(text: str, positions: list[int]) -> list[int]:
+    """For each position of ``fold_text(text)`` (ascending), the index of its source character."""
+    runs = _translation()[1].finditer(text)
+    run = next(runs, None)
+    dropped = 0
+    out = []
+    for f in positions:
+        while run is not None and run.start() <= f + dropped:
+            dropped += run.end() - run.start()
+            run = next(runs, None)
+        out.append(f + dropped)
+    return out
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """``text`` folded, and for each folded character the index of its source character."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, c in enumerate(text):
-        f = fold_char(c)
-        if f:
-            out.append(f)
-            where.append(i)
-    return "".join(out), where
+    folded = fold_text(text)
+    return folded, source_offsets(text, list(range(len(folded))))
 
 
 def fold_table(alphabet: set[str]) -> dict[str, str]:
@@ -109,13 +145,9 @@ def fold_table(alphabet: set[str]) -> dict[str, str]:
     characters of the corpus) or is dropped: the browser folds a query with this table alone.
     A character left out folds to something no page holds, so it matches nothing either way."""
     table = {}
-    for cp in range(0x20, 0x10000):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        c = chr(cp)
-        f = fold_char(c)
-        if f != c and (f == "" or f in alphabet):
-            table[c] = f
+    for cp, f in _translation()[0].items():
+        if cp >= 0x20 and (f is None or f in alphabet):
+            table[chr(cp)] = f or ""
     return table
 
 
@@ -141,7 +173,7 @@ def _meta(root, attr: str, key: str) -> str:
 def read_page(path: Path, site: Path) -> Page | None:
     """A built document page's title, date, 文号 and body text (blocks on their own lines);
     None for a page that is not a document (no ``data-pagefind-body``)."""
-    root = lxml_html.fromstring(path.read_bytes())
+    root = lxml_html.fromstring(path.read_text(encoding="utf-8"))
     bodies = root.xpath("//*[@data-pagefind-body]")
     if not bodies:
         return None
@@ -175,12 +207,7 @@ def read_site(site: Path) -> list[Page]:
 # ------------------------------------------------------------------------------- postings
 
 
-@cache
-def _varint_small(n: int) -> bytes:
-    return _varint(n)
-
-
-def _varint(n: int) -> bytes:
+def varint(n: int) -> bytes:
     out = bytearray()
     while n >= 0x80:
         out.append(n & 0x7F | 0x80)
@@ -189,8 +216,11 @@ def _varint(n: int) -> bytes:
     return bytes(out)
 
 
-def varint(n: int) -> bytes:
-    return _varint_small(n) if n < 1 << 14 else _varint(n)
+_SMALL = [varint(n) for n in range(1 << 14)]
+
+
+def varints(numbers) -> bytes:
+    return b"".join([_SMALL[n] if n < 16384 else varint(n) for n in numbers])
 
 
 class Postings:
@@ -200,60 +230,52 @@ class Postings:
     count << 1 | title hit). Positions: title at 0…, body at TITLE_SPAN…"""
 
     def __init__(self) -> None:
-        self.data: dict[str, bytearray] = {}
-        self.last: dict[str, int] = {}
+        self.data: dict[str, list] = {}  # key -> [bytearray, last page id]
 
-    def _head(self, key: str, doc: int) -> bytearray:
-        buf = self.data.get(key)
-        if buf is None:
-            buf = self.data[key] = bytearray()
-        buf += varint(doc - self.last.get(key, -1))
-        self.last[key] = doc
-        return buf
+    def _append(self, key: str, doc: int, payload: bytes) -> None:
+        entry = self.data.get(key)
+        if entry is None:
+            entry = self.data[key] = [bytearray(), -1]
+        entry[0] += _SMALL[doc - entry[1]] if doc - entry[1] < 16384 else varint(doc - entry[1])
+        entry[0] += payload
+        entry[1] = doc
 
     def add(self, doc: int, title: str, body: str) -> None:
-        text = title[: TITLE_SPAN - 1] + "\x00" * (TITLE_SPAN - min(len(title), TITLE_SPAN - 1)) + body
-        grams: dict[str, list[int]] = {}
-        chars: dict[str, list[int]] = {}
-        for i, c in enumerate(text):
-            if c == "\x00":
-                continue
-            chars.setdefault(c, []).append(i)
-            g = text[i : i + 2]
-            if len(g) == 2 and "\x00" not in g:
-                grams.setdefault(g, []).append(i)
-        for c, ps in chars.items():
-            self._head(c, doc).extend(varint(len(ps) << 1 | (ps[0] < TITLE_SPAN)))
+        title = title[: TITLE_SPAN - 1]
+        grams: dict[str, list[int]] = defaultdict(list)
+        for start, text in ((0, title), (TITLE_SPAN, body)):
+            for i, g in enumerate(map(add, text, text[1:]), start):
+                grams[g].append(i)
+        in_title = Counter(title)
+        for c, n in (in_title + Counter(body)).items():
+            self._append(c, doc, varint(n << 1 | (c in in_title)))
         for g, ps in grams.items():
-            buf = self._head(g, doc)
-            buf += varint(len(ps))
-            prev = 0
-            for p in ps:
-                buf += varint(p - prev)
-                prev = p
+            self._append(g, doc, varints([len(ps), ps[0], *map(sub, ps[1:], ps)]))
 
     def packs(self) -> list[tuple[str, bytes]]:
         """(first key, file bytes) of each pack, keys in UTF-16 order (the browser's)."""
         keys = sorted(self.data, key=lambda k: k.encode("utf-16-be"))
+        data = {k: self.data[k][0] for k in keys}
         out: list[tuple[str, bytes]] = []
         group: list[str] = []
         size = 0
         for k in keys:
             group.append(k)
-            size += len(self.data[k])
+            size += len(data[k])
             if size >= PACK_BYTES:
-                out.append((group[0], self._pack(group)))
+                out.append((group[0], _pack(group, data)))
                 group, size = [], 0
         if group:
-            out.append((group[0], self._pack(group)))
+            out.append((group[0], _pack(group, data)))
         return out
 
-    def _pack(self, keys: list[str]) -> bytes:
-        head = bytearray(varint(len(keys)))
-        for k in keys:
-            kb = k.encode("utf-8")
-            head += varint(len(kb)) + kb + varint(len(self.data[k]))
-        return bytes(head) + b"".join(bytes(self.data[k]) for k in keys)
+
+def _pack(keys: list[str], data: dict[str, bytearray]) -> bytes:
+    head = bytearray(varint(len(keys)))
+    for k in keys:
+        kb = k.encode("utf-8")
+        head += varint(len(kb)) + kb + varint(len(data[k]))
+    return bytes(head) + b"".join(bytes(data[k]) for k in keys)
 
 
 # ------------------------------------------------------------------------------- writing
@@ -263,17 +285,17 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def chunks(page: Page, doc: int) -> dict[str, str]:
+def chunks(page: Page, doc: int, folded: str) -> dict[str, str]:
     """docs/<id>-<k>.json: the body's k-th stretch of CHUNK folded characters (with CONTEXT
     before and OVERLAP after) in its original text, and the page's metadata."""
-    folded, where = fold(page.body)
+    n = max(1, -(-len(folded) // CHUNK))
+    bounds = [(max(0, k * CHUNK - CONTEXT), min(len(folded), (k + 1) * CHUNK + OVERLAP)) for k in range(n)]
+    ends = source_offsets(page.body, sorted({b for lo, hi in bounds for b in (lo, hi - 1) if hi > lo}))
+    where = dict(zip(sorted({b for lo, hi in bounds for b in (lo, hi - 1) if hi > lo}), ends))
     out = {}
-    for k in range(max(1, -(-len(folded) // CHUNK))):
-        lo = max(0, k * CHUNK - CONTEXT)
-        hi = min(len(folded), (k + 1) * CHUNK + OVERLAP)
+    for k, (lo, hi) in enumerate(bounds):
         text = page.body[where[lo] : where[hi - 1] + 1] if hi > lo else ""
-        record = {"u": page.url, "t": page.title, "d": page.date, "n": page.number, "s": lo, "x": text,
-                  "k": -(-len(folded) // CHUNK)}
+        record = {"u": page.url, "t": page.title, "d": page.date, "n": page.number, "s": lo, "x": text, "k": n}
         out[f"docs/{doc}-{k}.json"] = _json(record)
     return out
 
@@ -299,24 +321,35 @@ def _shard(number: str) -> str:
     return m.group(1) if m else "other"
 
 
+def _hashed(data: bytes, ext: str) -> str:
+    """A content-derived name, so a browser never mixes files of two builds."""
+    return hashlib.sha256(data).hexdigest()[:16] + ext
+
+
 def build(pages: list[Page], missing: list[dict] | None = None) -> dict[str, bytes]:
     """Relative path under search/ -> content, for ``pages`` in id order."""
     postings = Postings()
     files: dict[str, bytes] = {}
     alphabet: set[str] = set()
     for i, p in enumerate(pages):
-        title, body = fold(p.title)[0], fold(p.body)[0]
+        title, body = fold_text(p.title), fold_text(p.body)
         alphabet.update(title, body)
         postings.add(i, title, body)
-        files.update({k: v.encode("utf-8") for k, v in chunks(p, i).items()})
+        files.update({k: v.encode("utf-8") for k, v in chunks(p, i, body).items()})
     files.update({k: v.encode("utf-8") for k, v in numbers(pages, missing or []).items()})
     firsts = []
     for first, data in postings.packs():
-        name = f"packs/{hashlib.sha256(data).hexdigest()[:16]}.bin"
-        files[name] = data
+        name = _hashed(data, ".bin")
+        files[f"packs/{name}"] = data
         firsts.append([first, name])
+    dirs = []
+    for k in range(0, len(firsts), DIR_FANOUT):
+        data = _json(firsts[k : k + DIR_FANOUT]).encode("utf-8")
+        name = _hashed(data, ".json")
+        files[f"dirs/{name}"] = data
+        dirs.append([firsts[k][0], name])
     index = {"format": FORMAT, "pages": len(pages), "title_span": TITLE_SPAN, "chunk": CHUNK,
-             "packs": firsts, "fold": fold_table(alphabet)}
+             "dirs": dirs, "fold": fold_table(alphabet)}
     files["index.json"] = _json(index).encode("utf-8")
     return files
 

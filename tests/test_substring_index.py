@@ -57,8 +57,10 @@ def read_pack(data: bytes) -> dict[str, bytes]:
 def postings(files: dict[str, bytes]) -> dict[str, bytes]:
     index = json.loads(files["index.json"])
     out: dict[str, bytes] = {}
-    for first, name in index["packs"]:
-        pack = read_pack(files[name])
+    packs = [entry for _, d in index["dirs"] for entry in json.loads(files[f"dirs/{d}"])]
+    assert [first for first, _ in index["dirs"]] == [first for first, _ in packs][:: si.DIR_FANOUT]
+    for first, name in packs:
+        pack = read_pack(files[f"packs/{name}"])
         assert min(pack, key=lambda k: k.encode("utf-16-be")) == first
         out.update(pack)
     return out

@@ -88,11 +88,11 @@
     };
   }
 
-  /* Packs: postings sorted by key, a few KB per file; the index lists each pack's first key. */
+  /* Packs: postings sorted by key, ~16 KB per file (a frequent pair's alone may be larger). */
   var packs = {};
   function pack(name) {
     if (!packs[name]) {
-      packs[name] = fetch(new URL("search/" + name, base)).then(function (r) {
+      packs[name] = fetch(new URL("search/packs/" + name, base)).then(function (r) {
         if (!r.ok) throw new Error(name + ": HTTP " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) {
@@ -113,14 +113,27 @@
     return packs[name];
   }
 
-  function posting(ix, key) {
-    var lo = 0, hi = ix.packs.length - 1;
-    if (hi < 0 || key < ix.packs[0][0]) return Promise.resolve(null);
-    while (lo < hi) { // the last pack whose first key is <= key (UTF-16 order, as written)
+  /* The last entry whose first key is <= key (keys in UTF-16 order, as written), or null. */
+  function floor(entries, key) {
+    var lo = 0, hi = entries.length - 1;
+    if (hi < 0 || key < entries[0][0]) return null;
+    while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (ix.packs[mid][0] <= key) lo = mid; else hi = mid - 1;
+      if (entries[mid][0] <= key) lo = mid; else hi = mid - 1;
     }
-    return pack(ix.packs[lo][1]).then(function (m) { return m.get(key) || null; });
+    return entries[lo][1];
+  }
+
+  /* index.json -> directory file (first keys of 128 packs) -> pack -> the key's postings. */
+  var dirs = {};
+  function posting(ix, key) {
+    var d = floor(ix.dirs, key);
+    if (!d) return Promise.resolve(null);
+    if (!dirs[d]) dirs[d] = getJSON("search/dirs/" + d);
+    return dirs[d].then(function (entries) {
+      var name = floor(entries, key);
+      return name ? pack(name).then(function (m) { return m.get(key) || null; }) : null;
+    });
   }
 
   /* Bigram postings: page id -> sorted positions (title from 0, body from title_span). */
