@@ -209,7 +209,7 @@ def new_url(base: str, url: str) -> str:
     from urllib.parse import urljoin, urlparse
 
     path, root = urlparse(urljoin(base, url)).path, urlparse(base).path
-    return path[len(root):] if path.startswith(root) else path
+    return path.removeprefix(root)
 
 
 TYPED = """document.querySelector('[data-policy-search]').dataset.results !== undefined &&
@@ -234,7 +234,7 @@ def timing(site: Path, qs: list[str]) -> dict:
             for engine in rows:
                 context = browser.new_context()
                 fetched: list[int] = []
-                context.on("response", lambda r: fetched.append(int(r.headers.get("content-length") or 0))
+                context.on("response", lambda r, got=fetched: got.append(int(r.headers.get("content-length") or 0))
                            if "/search/" in r.url or "/pagefind/" in r.url else None)
                 page = context.new_page()
                 page.set_default_timeout(60_000)

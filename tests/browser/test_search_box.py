@@ -14,6 +14,7 @@ import opencc
 import pytest
 
 from converter import substring_index as si
+from tests.support import ROOT
 
 SEED = 16
 
@@ -162,3 +163,21 @@ def test_a_doc_number_hit_is_counted_and_listed_once(page, site_url, built_site)
     urls = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
     count = int(re.match(r"找到 (\d+) 个", page.locator(".md-search-result__meta").inner_text()).group(1))
     assert count == len(urls) == len(set(urls)) and urls[0].endswith(target.url)
+
+
+# axe-core comes from npm (`make axe`, package.json: the accessibility tests' convention); the
+# page tests exclude the search dialog, which is checked here, open and with results.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_axe_finds_no_serious_or_critical_problem_in_the_open_search_dialog(page, site_url):
+    if not AXE.is_file():
+        pytest.skip(f"accessibility test skipped: {AXE} missing: run `make axe` (npm ci)")
+    page.goto(site_url)
+    type_query(page, "医联体")
+    page.keyboard.press("ArrowDown")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run({include: [['[data-policy-search]']]}, {resultTypes: ['violations']})")
+    found = [{"id": v["id"], "impact": v["impact"], "nodes": [(n["target"], n["failureSummary"][-160:]) for n in v["nodes"]][:5]}
+             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not found, json.dumps(found, ensure_ascii=False, indent=1)
