@@ -1,9 +1,9 @@
-"""Site search: the 文号 lookup table the search box uses, and the Pagefind index of a built site.
+"""Site search: the 文号 tables (docs/data/doc-numbers/), and the indexes of a built site.
 
-Pagefind (``pagefind[extended]``, which segments Chinese) runs after ``mkdocs build`` over
-site/ and writes site/pagefind/: an index split into small chunks, so a query fetches a few
-of them however large the corpus grows. Only document pages are indexed (overrides/main.html
-marks their article with ``data-pagefind-body``).
+After ``mkdocs build``: the substring index the search box lists matches from (site/search/,
+converter/substring_index.py), and Pagefind's word index (``pagefind[extended]``, which segments
+Chinese; site/pagefind/) for the pages that only share words with a query. Only document pages
+are indexed (overrides/main.html marks their article with ``data-pagefind-body``).
 
     python -m converter.search SITE_DIR     # index a built site
 """
@@ -20,10 +20,8 @@ from pathlib import Path
 
 from . import pagefind_stable, procs, substring_index
 from .model import PolicyDocument
-from .search_terms import load_terms
 
 DOC_NUMBERS = "data/doc-numbers"
-TERMS = "data/search-terms.json"
 _YEAR = re.compile(r"〔(\d{4})〕")
 
 # Left out of the index: the 来源与处理记录 box (removed spam and page furniture would
@@ -55,40 +53,6 @@ def doc_numbers(docs: list[PolicyDocument], policy_dir: str) -> dict[str, str]:
         f"{DOC_NUMBERS}/{name}.json": json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
         for name, table in sorted(shards.items())
     }
-
-
-# Headings and run-in item leads that several documents share (城市医联体, 县域医联体,
-# 加强组织领导) join the dictionary: they are the corpus's own vocabulary, and a reader who
-# saw one in a document will search for it. Short Han phrases only, most shared first.
-_PHRASE = re.compile(r"^[\u4e00-\u9fff]{3,8}$")
-HARVEST_MIN_DOCS = 2
-HARVEST_MAX = 300
-
-
-def heading_phrases(doc: PolicyDocument) -> set[str]:
-    out = set()
-    for b in doc.blocks:
-        text = b.text if b.kind == "heading" else b.lead if b.kind == "item" else ""
-        text = text.strip().rstrip("。；;：:，,")
-        if _PHRASE.match(text):
-            out.add(text)
-    return out
-
-
-def harvested_terms(docs: list[PolicyDocument]) -> list[str]:
-    counts: dict[str, int] = {}
-    for d in docs:
-        for phrase in heading_phrases(d):
-            counts[phrase] = counts.get(phrase, 0) + 1
-    shared = [p for p, n in counts.items() if n >= HARVEST_MIN_DOCS]
-    return sorted(shared, key=lambda p: (-counts[p], p))[:HARVEST_MAX]
-
-
-def terms_json(docs: list[PolicyDocument]) -> str:
-    """The search dictionary (docs/data/search-terms.json): the curated terms plus the headings
-    the corpus shares. The search box and the index (converter/search_terms.py) both read it."""
-    terms = set(load_terms()) | set(harvested_terms(docs))
-    return json.dumps(sorted(terms), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def pagefind_command(site: Path) -> list[str]:

@@ -159,7 +159,6 @@ def index_pages(corpus: Corpus) -> dict[str, str]:
     pages["index.md"] = home(corpus)
     pages[feed.FEED] = feed.atom(docs, POLICY_DIR)
     pages.update(search.doc_numbers(docs, POLICY_DIR))
-    pages[search.TERMS] = search.terms_json(docs)
     return pages
 
 

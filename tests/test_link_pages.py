@@ -178,4 +178,4 @@ def test_a_years_doc_number_table_is_removed_when_its_last_document_goes(tmp_pat
             p.unlink()
     result = pipeline.build(sources, docs, tmp_path)
     assert table in result.removed and not table.exists()
-    assert (docs / "data" / "search-terms.json").exists()  # only the owned tables go
+    assert (docs / "data" / "documents.json").exists()  # only the owned tables go

@@ -13,7 +13,6 @@ import yaml
 
 from converter import feed, search, site
 from converter.link import link
-from converter.search_terms import load_terms, terms_in
 from tests.linked_corpus import doc
 from tests.support import ROOT
 
@@ -98,18 +97,6 @@ def test_orders_and_odd_numbers_go_to_the_other_table():
     assert set(search.doc_numbers(docs, "policies")) == {"data/doc-numbers/other.json", "data/doc-numbers/2019.json"}
 
 
-def test_dictionary_terms_are_found_by_substring_but_not_in_the_record_box():
-    md = "# 关于推进县域医共体建设的通知\n\n加强对口支援。\n\n??? info record \"来源与处理记录\"\n\n    - 删除：分级诊疗广告\n"
-    assert terms_in(md) == sorted(["县域医共体", "医共体", "对口支援"])
-
-
-def test_dictionary_terms_are_unique_and_non_empty():
-    raw = yaml.safe_load((ROOT / "converter" / "data" / "search_terms.yml").read_text(encoding="utf-8"))["terms"]
-    assert len(raw) == len(set(raw)) == len(load_terms()) >= 30
-    # Each term is a Pagefind filter name written as name:value in an attribute.
-    assert not [t for t in raw if re.search(r"[:,\s\"<>&]", str(t))]
-
-
 def test_site_nav_lists_no_document_pages_so_page_size_stays_flat():
     """A sidebar of every document would make every page carry the whole list."""
     cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -130,18 +117,3 @@ def test_record_box_names_cleaning_steps_in_chinese_and_keeps_unknown_keys():
     assert _count_label("removed_spam") == "删除垃圾链接"
     assert _count_label("changed_traditional") == "修改繁体转简体"
     assert _count_label("removed_newstep") == "removed_newstep"
-
-
-def test_headings_shared_by_several_documents_join_the_dictionary():
-    from converter.model import Block
-
-    def with_headings(slug, *texts):
-        d = doc(slug, slug)
-        d.blocks = [Block("heading", t, level=2, label="一、") for t in texts] + [Block("item", "正文。", lead="加强组织领导。", label="（一）")]
-        return d
-
-    docs = [with_headings("a", "城市医联体", "只在一份文件"), with_headings("b", "城市医联体。", "总体要求")]
-    assert search.harvested_terms(docs) == ["加强组织领导", "城市医联体"]
-    terms = json.loads(search.terms_json(docs))
-    assert {"加强组织领导", "城市医联体"} <= set(terms) and set(load_terms()) <= set(terms)
-    assert "只在一份文件" not in terms
