@@ -166,7 +166,8 @@ def score(ranked: list[list[int]], qs: list[str], truth: list[set[int]], limit: 
     return {"recall10": sum(recalls) / len(recalls) if recalls else 1.0, "false": false}
 
 
-def accuracy(site: Path, pages, qs: list[str], trad: list[tuple[str, str]], junk: list[str]) -> dict:
+def accuracy(site: Path, pages, qs: list[str], trad: list[tuple[str, str]], junk: list[str], pf_n: int) -> dict:
+    """Both engines on the same queries; Pagefind (slow at scale) on the first pf_n of them."""
     folded = [substring_index.fold(p.title)[0] + "\n" + substring_index.fold(p.body)[0] for p in pages]
     ids_of = {p.url: i for i, p in enumerate(pages)}
 
@@ -183,22 +184,26 @@ def accuracy(site: Path, pages, qs: list[str], trad: list[tuple[str, str]], junk
         ours = page.evaluate(OURS, qs)
         ours_trad = page.evaluate(OURS, [t for _, t in trad])
         ours_junk = page.evaluate(OURS, junk)
+        progress("substring index: accuracy done")
+        pf_qs, pf_tr = qs[:pf_n], [(s, t) for s, t in trad if s in set(qs[:pf_n])]
         rel = lambda urls: [ids_of.get(new_url(base, u), -1) for u in urls]  # noqa: E731
-        pf = [rel(u) for u in page.evaluate(PAGEFIND, [qs, True])]
-        pf_trad = [rel(u) for u in page.evaluate(PAGEFIND, [[t for _, t in trad], True])]
+        pf = [rel(u) for u in page.evaluate(PAGEFIND, [pf_qs, True])]
+        pf_trad = [rel(u) for u in page.evaluate(PAGEFIND, [[t for _, t in pf_tr], True])]
         pf_junk = page.evaluate(PAGEFIND, [junk, True])
-        pfw = [rel(u) for u in page.evaluate(PAGEFIND, [qs, False])]
+        pfw = [rel(u) for u in page.evaluate(PAGEFIND, [pf_qs, False])]
         pfw_junk = page.evaluate(PAGEFIND, [junk, False])
+        progress("pagefind: accuracy done")
     simple = {q: r for q, r in zip(qs, ours)}
-    simple_pf = {q: r for q, r in zip(qs, pf)}
+    simple_pf = {q: r for q, r in zip(pf_qs, pf)}
     trad_truth = [holders(s) for s, _ in trad]
-    out["substring"] = {**score(ours, qs, truth), "trad_recall10": score(ours_trad, [], trad_truth)["recall10"],
+    pf_trad_truth = [holders(s) for s, _ in pf_tr]
+    out["substring"] = {**score(ours, qs, truth), "queries": len(qs), "trad": len(trad), "trad_recall10": score(ours_trad, [], trad_truth)["recall10"],
                         "trad_same": sum(simple[s] == r for (s, _), r in zip(trad, ours_trad)),
                         "nonsense_with_matches": sum(1 for r in ours_junk if r)}
-    out["pagefind_phrase"] = {**score(pf, qs, truth, 10), "trad_recall10": score(pf_trad, [], trad_truth)["recall10"],
-                              "trad_same": sum(simple_pf[s] == r for (s, _), r in zip(trad, pf_trad)),
+    out["pagefind_phrase"] = {**score(pf, pf_qs, truth[:pf_n], 10), "trad_recall10": score(pf_trad, [], pf_trad_truth)["recall10"],
+                              "trad_same": sum(simple_pf[s] == r for (s, _), r in zip(pf_tr, pf_trad)), "trad": len(pf_tr), "queries": len(pf_qs),
                               "nonsense_with_matches": sum(1 for r in pf_junk if r)}
-    out["pagefind_words"] = {**score(pfw, qs, truth, 10), "trad_recall10": None, "trad_same": None,
+    out["pagefind_words"] = {**score(pfw, pf_qs, truth[:pf_n], 10), "trad_recall10": None, "trad_same": None, "queries": len(pf_qs),
                              "nonsense_with_matches": sum(1 for r in pfw_junk if r)}
     out["trad"] = len(trad)
     out["nonsense"] = len(junk)
@@ -270,9 +275,14 @@ def reader_queries() -> list[str]:
     return [q for group in data.values() for q in group]
 
 
-def measure(name: str, docs: Path, out: Path, n_queries: int, n_timed: int, reader: bool = False, reuse: bool = False) -> dict:
+def progress(text: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def measure(name: str, docs: Path, out: Path, n_queries: int, n_timed: int, pf_n: int, reader: bool = False, reuse: bool = False) -> dict:
     site = out / "site"
     stats = build(docs, site, reuse)
+    progress(f"{name}: built and indexed")
     pages = substring_index.read_site(site)
     rng = random.Random(SEED)
     qs = queries(pages, rng, n_queries) + (reader_queries() if reader else [])
@@ -282,8 +292,9 @@ def measure(name: str, docs: Path, out: Path, n_queries: int, n_timed: int, read
     trad = [(q, s2t.convert(q)) for q in qs if s2t.convert(q) != q]
     folded = [substring_index.fold(p.title)[0] + "\n" + substring_index.fold(p.body)[0] for p in pages]
     junk = nonsense(folded, rng, 30)
-    acc = accuracy(site, pages, qs, trad, junk)
+    acc = accuracy(site, pages, qs, trad, junk, pf_n)
     tim = timing(site, rng.sample(qs, min(n_timed, len(qs))) + junk[:2])
+    progress(f"{name}: timed")
     return {"name": name, **stats, **acc, "timing": tim}
 
 
@@ -296,11 +307,11 @@ def table(results: list[dict]) -> str:
                               ("pagefind_words", "Pagefind words")):
             a, t = r[engine], r["timing"].get(engine)
             kind = "substring" if engine == "substring" else "pagefind"
-            trad = "—" if a["trad_recall10"] is None else f"{a['trad_recall10']:.3f} ({a['trad_same']}/{r['trad']})"
+            trad = "—" if a["trad_recall10"] is None else f"{a['trad_recall10']:.3f} ({a['trad_same']}/{a['trad']})"
             ms = "—" if not t else "{:.0f} / {:.0f}".format(t["median_ms"], t["p95_ms"])
             kb = "—" if not t else "{:.0f} / {:.0f}".format(t["median_kb"], t["max_kb"])
             lines.append(
-                f"| {r['name']} ({r['pages']} pages, {r['queries']} queries) | {label} | {a['recall10']:.3f} | {a['false']} | {trad} "
+                f"| {r['name']} ({r['pages']:,} pages) | {label}, {a['queries']} queries | {a['recall10']:.3f} | {a['false']} | {trad} "
                 f"| {a['nonsense_with_matches']}/{r['nonsense']} | {ms} | {kb} "
                 f"| {r[kind + '_mb']:.1f} | {r[kind + '_s']:.1f} | {r[kind + '_gb']:.2f} |")
     return "\n".join(lines)
@@ -310,6 +321,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, action="append", default=[], help="also a generated corpus of N pages (repeatable)")
     ap.add_argument("--queries", type=int, default=200, help="random queries per site (default 200)")
+    ap.add_argument("--pagefind-queries", type=int, default=1000,
+                    help="Pagefind's accuracy on the first K queries (generated corpora: at most 50; it is slow there)")
     ap.add_argument("--timed", type=int, default=30, help="queries timed in a cold browser per site (default 30)")
     ap.add_argument("--no-small", action="store_true", help="skip the sample+corpus site")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "search"))
@@ -321,7 +334,8 @@ def main() -> int:
     if not args.no_small:
         small = out / "small"
         small.mkdir(parents=True, exist_ok=True)
-        results.append(measure("samples+corpus", sample_corpus_docs(small), small, args.queries, args.timed, reader=True, reuse=args.reuse))
+        results.append(measure("samples+corpus", sample_corpus_docs(small), small, args.queries, args.timed, args.pagefind_queries,
+                               reader=True, reuse=args.reuse))
         print(table(results[-1:]), flush=True)
     for n in args.n:
         from bench.search_scale import generate
@@ -329,7 +343,7 @@ def main() -> int:
         big = out / f"n{n}"
         big.mkdir(parents=True, exist_ok=True)
         docs = big / "docs" if args.reuse and (big / "docs").is_dir() else generate(n, big, "topics")
-        results.append(measure(f"generated {n:,}", docs, big, args.queries, args.timed, reuse=args.reuse))
+        results.append(measure(f"generated {n:,}", docs, big, args.queries, args.timed, min(args.pagefind_queries, 50), reuse=args.reuse))
         print(table(results[-1:]), flush=True)
     print("\n" + table(results))
     if args.json:
