@@ -44,7 +44,7 @@ from tests.browser.harness import ROOT, chromium, serve  # noqa: E402
 SEED = 20261130
 CORPUS = ROOT.parent / "shared" / "corpus" / "raw"
 NONSENSE = ("量子纠缠区块链", "恐龙化石拍卖会")
-GENERATED = ("policies", "browse", "cited", "data/doc-numbers", "data/terms")
+GENERATED = ("policies", "browse", "cited", "data/doc-numbers")
 
 
 def sample_corpus_docs(out: Path) -> Path:

@@ -49,7 +49,7 @@ TOPICS = ("推进医疗联合体建设和发展", "深化公立医院综合改�
           "加强公立医院绩效考核", "推动县域医共体建设", "促进中医药传承创新发展", "加强基层医疗卫生服务能力建设", "完善医疗保障制度",
           "推进健康扶贫工程", "深化人才发展体制机制改革", "推动公立医院高质量发展", "加快发展远程医疗服务", "加强慢性病防治工作")
 TYPES = ("实施意见", "实施方案", "通知", "指导意见", "工作方案", "办法")
-# Dictionary terms (converter/data/search_terms.yml), then terms outside the dictionary.
+# Terms a reader types (once the search dictionary's terms, then others).
 QUERIES = ("医联体", "分级诊疗", "县域医共体", "家庭医生签约", "公立医院绩效考核", "对口支援", "实施方案", "紧密型", "人事薪酬", "信息平台")
 RECORD = re.compile(r"^\?\?\? info record ", re.M)
 

@@ -190,7 +190,7 @@ def test_read_page_leaves_out_the_card_the_record_box_and_hidden_fields(tmp_path
       <div class="policy-card"><table><tr><td>发文字号</td><td>卡片里的字</td></tr></table></div>
       <p>正文第一段</p><p>正文第二段</p>
       <details class="info record"><summary>来源与处理记录</summary><p>赌博垃圾链接</p></details>
-      <span hidden>pfdocument</span></div></article></body></html>"""
+      <span hidden>hidden field</span></div></article></body></html>"""
     (tmp_path / "policies" / "x").mkdir(parents=True)
     (tmp_path / "policies" / "x" / "index.html").write_text(html, encoding="utf-8")
     p = si.read_page(tmp_path / "policies" / "x" / "index.html", tmp_path)
