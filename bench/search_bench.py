@@ -66,13 +66,14 @@ def sample_corpus_docs(out: Path) -> Path:
     return docs
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (GB) of a command, run in a process of its own."""
+def timed(cmd: list[str]) -> tuple[str, float]:
+    """Wall and CPU seconds ("wall (cpu)": the machine is shared) and peak RSS (GB) of a command,
+    run in a process of its own."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True); "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+             "r = resource.getrusage(resource.RUSAGE_CHILDREN); print(time.perf_counter() - t, r.ru_utime + r.ru_stime, r.ru_maxrss)")
     res = subprocess.run([sys.executable, "-c", probe, *cmd], check=True, capture_output=True, text=True, cwd=ROOT)
-    seconds, kb = res.stdout.split()[-2:]
-    return float(seconds), int(kb) / 2**20
+    wall, cpu, kb = res.stdout.split()[-3:]
+    return f"{float(wall):.0f} ({float(cpu):.0f})", int(kb) / 2**20
 
 
 def build(docs: Path, site: Path, reuse: bool = False) -> dict:
@@ -300,7 +301,7 @@ def measure(name: str, docs: Path, out: Path, n_queries: int, n_timed: int, pf_n
 
 def table(results: list[dict]) -> str:
     head = ("| site | engine | recall@10 | false matches | Traditional recall@10 (same list) | nonsense with matches "
-            "| median / p95 ms | KB per query (median / max) | index MB | index build s | peak GB |")
+            "| median / p95 ms | KB per query (median / max) | index MB | index build s wall (CPU) | peak GB |")
     lines = [head, "|" + " --- |" * 11]
     for r in results:
         for engine, label in (("substring", "substring index (bigram positions)"), ("pagefind_phrase", "Pagefind phrase"),
@@ -313,7 +314,7 @@ def table(results: list[dict]) -> str:
             lines.append(
                 f"| {r['name']} ({r['pages']:,} pages) | {label}, {a['queries']} queries | {a['recall10']:.3f} | {a['false']} | {trad} "
                 f"| {a['nonsense_with_matches']}/{r['nonsense']} | {ms} | {kb} "
-                f"| {r[kind + '_mb']:.1f} | {r[kind + '_s']:.1f} | {r[kind + '_gb']:.2f} |")
+                f"| {r[kind + '_mb']:.1f} | {r[kind + '_s']} | {r[kind + '_gb']:.2f} |")
     return "\n".join(lines)
 
 
