@@ -351,10 +351,11 @@
    * shown (root.dataset.falseMatches counts them: the index promises there are none). */
   function showMatches(ix, found, from, token, shown, q, atEnd) {
     var batch = found.hits.slice(from, from + PAGE);
-    return Promise.all(batch.map(function (h) { return chunk(ix, h); })).then(function (docs) {
+    // A stretch that cannot be fetched costs its one result, not the whole list.
+    return Promise.all(batch.map(function (h) { return chunk(ix, h).catch(function () { return null; }); })).then(function (docs) {
       if (token !== seq) return;
-      docs.forEach(function (d, k) {
-        if (shown[d.u]) return;
+      docs.forEach(function (d) {
+        if (!d || shown[d.u]) return;
         var inTitle = ranges(ix, d.t, found.folded), inBody = ranges(ix, d.x, found.folded);
         if (!inTitle.length && !inBody.length) {
           root.dataset.falseMatches = String(+(root.dataset.falseMatches || 0) + 1);
