@@ -3,6 +3,7 @@ the pages holding a query. A small reader below decodes the files as assets/sear
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 
@@ -60,7 +61,7 @@ def postings(files: dict[str, bytes]) -> dict[str, bytes]:
     packs = [entry for _, d in index["dirs"] for entry in json.loads(files[f"dirs/{d}"])]
     assert [first for first, _ in index["dirs"]] == [first for first, _ in packs][:: si.DIR_FANOUT]
     for first, name in packs:
-        pack = read_pack(files[f"packs/{name}"])
+        pack = read_pack(gzip.decompress(files[f"packs/{name}"]))
         assert min(pack, key=lambda k: k.encode("utf-16-be")) == first
         out.update(pack)
     return out
@@ -180,7 +181,7 @@ def test_excerpt_files_hold_the_original_text_around_every_stretch():
     assert len(chunks) == -(-len(si.fold(body)[0]) // si.CHUNK)
     at = si.fold(body)[0].index("医联体")
     k = at // si.CHUNK
-    assert "醫聯體" in json.loads(files[f"docs/0-{k}.json"])["x"]
+    assert "醫聯體" in json.loads(gzip.decompress(files[f"docs/0-{k}.bin"]))["x"]
 
 
 def test_read_page_leaves_out_the_card_the_record_box_and_hidden_fields(tmp_path):

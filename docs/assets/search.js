@@ -88,14 +88,24 @@
     };
   }
 
+  /* Packs and text stretches are gzip'd files (converter/substring_index.py _gz); a server that
+   * already sent them with Content-Encoding: gzip hands over the inflated bytes. */
+  function getBytes(path) {
+    return fetch(new URL(path, base)).then(function (r) {
+      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      return r.arrayBuffer();
+    }).then(function (buf) {
+      var b = new Uint8Array(buf);
+      if (b[0] !== 0x1f || b[1] !== 0x8b) return buf;
+      return new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    });
+  }
+
   /* Packs: postings sorted by key, ~16 KB per file (a frequent pair's alone may be larger). */
   var packs = {};
   function pack(name) {
     if (!packs[name]) {
-      packs[name] = fetch(new URL("search/packs/" + name, base)).then(function (r) {
-        if (!r.ok) throw new Error(name + ": HTTP " + r.status);
-        return r.arrayBuffer();
-      }).then(function (buf) {
+      packs[name] = getBytes("search/packs/" + name).then(function (buf) {
         // Header: key count, then per key its UTF-8 length, bytes and posting length; then the postings.
         var bytes = new Uint8Array(buf), rd = varints(bytes), dec = new TextDecoder();
         var n = rd.next(), entries = [];
@@ -217,10 +227,12 @@
     });
   }
 
-  /* A page's stretch of body text around its first match (docs/<id>-<k>.json). */
+  /* A page's stretch of body text around its first match (docs/<id>-<k>.bin). */
   function chunk(ix, hit) {
     var k = hit.first >= 0 ? Math.floor(hit.first / ix.chunk) : 0;
-    return getJSON("search/docs/" + hit.id + "-" + k + ".json");
+    return getBytes("search/docs/" + hit.id + "-" + k + ".bin").then(function (buf) {
+      return JSON.parse(new TextDecoder().decode(buf));
+    });
   }
 
   /* ------------------------------------------------------------ 文号 */
