@@ -432,12 +432,18 @@ def _drop_isolated_labels(paras: list[Para], removed_at: set[int], record: Clean
 
 
 MIN_DUPLICATE_CHARS = 40
+# A repeated *block* is a duplicate (the body, or a part of it, pasted twice); one sentence
+# recurring elsewhere (the same answer to two questions, a clause repeated in two articles)
+# is the text itself. A block: this many paragraphs in a row, or this share of the page.
+DUPLICATE_MIN_PARAS = 3
+DUPLICATE_MIN_SHARE = 0.25
 
 
 def _drop_duplicates(paras: list[Para], record: CleaningRecord) -> list[Para]:
-    """Remove a run of paragraphs repeating an earlier run (a body pasted twice)."""
+    """Remove a block of paragraphs repeating an earlier block (a body pasted twice)."""
     seen: dict[str, int] = {}
     out: list[Para] = []
+    total = sum(len(p.text) for p in paras if p.kind == "text")
     i = 0
     while i < len(paras):
         p = paras[i]
@@ -448,7 +454,8 @@ def _drop_duplicates(paras: list[Para], record: CleaningRecord) -> list[Para]:
             while i + k < len(paras) and j + k < len(out) and paras[i + k].text == out[j + k].text:
                 k += 1
             run = paras[i : i + k]
-            if sum(len(x.text) for x in run) >= MIN_DUPLICATE_CHARS:
+            chars = sum(len(x.text) for x in run)
+            if chars >= MIN_DUPLICATE_CHARS and (k >= DUPLICATE_MIN_PARAS or chars >= DUPLICATE_MIN_SHARE * total):
                 for x in run:
                     record.remove("duplicate", "paragraph repeated from earlier in the page", x.text)
                 i += k

@@ -24,7 +24,7 @@ import lxml.html
 from lxml import etree
 
 from . import clean as _clean  # a cycle (clean imports this module): used only at call time
-from . import htmltable, pagemeta, sanitize
+from . import css, htmltable, pagemeta
 from .messages import Note
 from .model import Para
 from .pagemeta import is_label_line
@@ -45,13 +45,6 @@ BLOCK_TAGS = {
     "form", "fieldset", "legend", "figure", "figcaption", "details", "summary", "menu", "body", "html",
 }
 CELL_TAGS = {"td", "th"}
-# Inline styles that hide injected link farms from human visitors.
-HIDDEN_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|"
-    r"(left|right|top|bottom|text-indent)\s*:\s*-\d{3,}|(width|height)\s*:\s*0(px)?\s*(;|$)|opacity\s*:\s*0(\.0*)?\s*(;|$)|"
-    r"clip\s*:\s*rect\(\s*0\D*0\D*0\D*0\D*\)|transform\s*:\s*scale\(\s*0(\.0*)?\s*[,)]",
-    re.I,
-)
 # Links to files are attachments (附件), not navigation.
 ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|pptx?|txt|ceb|tif)(\?.*)?$", re.I)
 
@@ -95,25 +88,30 @@ def _tag(el) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
-_sheet: list = [None, (frozenset(), frozenset())]  # (root of the last page, its hidden classes and ids)
+_sheet: list = [None, css.StyleSheet({})]  # (root of the last page, its style sheet)
+
+
+def hidden_by(el: etree._Element) -> str | None:
+    """How the page hides ``el`` from a visitor (css.hides), or None when it is shown."""
+    if el.get("hidden") is not None:
+        return "hidden attribute"
+    # The page's own <style>, parsed once per page (the cache holds the root, so the identity
+    # test cannot match a later page's recycled object).
+    root = el.getroottree().getroot()
+    if _sheet[0] is not root:
+        text = "\n".join(s.text or "" for s in root.iter("style"))
+        _sheet[:] = [root, css.StyleSheet.parse(text) if text.strip() else css.StyleSheet({})]
+    sheet: css.StyleSheet = _sheet[1]
+    style = el.get("style")
+    classes = (el.get("class") or "").split() if sheet.by_name else []
+    id_ = el.get("id") if sheet.by_name else None
+    if not style and not (classes or id_):
+        return None
+    return css.hides(sheet.computed(classes, id_, style))
 
 
 def _is_hidden(el: etree._Element) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    if style and HIDDEN_STYLE.search(style):
-        return True
-    # Classes and ids the page's own <style> hides; worked out once per page (the cache holds
-    # the root, so the identity test cannot match a later page's recycled object).
-    root = el.getroottree().getroot()
-    if _sheet[0] is not root:
-        css = "\n".join(s.text or "" for s in root.iter("style"))
-        _sheet[:] = [root, sanitize.hidden_names(css, HIDDEN_STYLE)]
-    classes, ids = _sheet[1]
-    return bool(
-        (classes and classes.intersection((el.get("class") or "").split())) or (ids and el.get("id") in ids)
-    )
+    return hidden_by(el) is not None
 
 
 # Every character _SQUASH and _WS change, the space aside, is unprintable (tests/test_fast_paths.py

@@ -10,7 +10,6 @@ Besides ``render.esc`` (all scraped text in Markdown) and ``render.safe_url``:
   text (it is data: ``title`` is the document's title as written); this module is also a
   MkDocs hook (``hooks:`` in mkdocs.yml) that HTML-escapes every front-matter string for
   the templates, so a title like ``<script>…`` is shown, never run.
-* ``hidden_names``: classes and ids a page's own ``<style>`` hides (injected link farms).
 * ``flatten_nesting``: a page nested deeper than the HTML parser allows, made parseable.
 * ``CONTROL``: characters no text needs and lxml refuses.
 
@@ -59,51 +58,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """MkDocs hook: runs for every page before any template is rendered (nav titles included)."""
     page.meta = {k: escape_meta(v) for k, v in page.meta.items()}
     return markdown
-
-
-# ---------------------------------------------------------------- hiding by style sheet
-
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_SIMPLE_NAME = re.compile(r"([.#])(-?[A-Za-z_][\w-]*)$")
-
-
-def _css_rules(css: str):
-    """(selector list, declarations) of the top-level rules; @media and other at-rule blocks
-    are skipped (they hide things for some screens only, not from every visitor)."""
-    css = _CSS_COMMENT.sub("", css)
-    i, n = 0, len(css)
-    while i < n:
-        open_ = css.find("{", i)
-        if open_ < 0:
-            return
-        selector = css[i:open_].strip()
-        depth, j = 1, open_ + 1
-        while j < n and depth:
-            depth += {"{": 1, "}": -1}.get(css[j], 0)
-            j += 1
-        if not selector.lstrip(";").lstrip().startswith("@"):
-            yield selector, css[open_ + 1 : j - 1]
-        i = j
-
-
-def hidden_names(css: str, hidden_style: re.Pattern[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """Classes and ids that a page's own style sheet hides (injected farms use `.x{display:none}`).
-
-    Only a selector's last part counts, and only when it names a class or id: a bare tag
-    selector (``a {…}``) is about the whole page's look, not about hiding one block.
-    """
-    classes: set[str] = set()
-    ids: set[str] = set()
-    for selectors, decls in _css_rules(css):
-        if not hidden_style.search(decls):
-            continue
-        for sel in selectors.split(","):
-            last = re.split(r"[\s>+~]+", sel.strip())[-1] if sel.strip() else ""
-            last = re.sub(r":{1,2}[\w-]+(\([^)]*\))?", "", last)  # :hover, ::before
-            m = _SIMPLE_NAME.search(last)
-            if m and not re.search(r"[:\[]", sel.split()[-1] if sel.split() else ""):
-                (classes if m.group(1) == "." else ids).add(m.group(2))
-    return frozenset(classes), frozenset(ids)
 
 
 # ---------------------------------------------------------------- nesting too deep to parse
