@@ -107,7 +107,8 @@ bench: $(VENV)/.bench-installed
 bench-large: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py --large
 
-## eval: accuracy on the reference corpus (fields, body recall, leakage; trafilatura beside ours)
+## eval: accuracy on the reference corpus and the template zoo (fields, body recall, ordered coverage
+## with every lacking run and the record entry that explains it, leakage; trafilatura beside ours)
 CORPUS ?= ../shared/corpus
 $(VENV)/.compare-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,compare]"

@@ -92,3 +92,41 @@ def test_reference_corpus_meets_the_targets():
     assert sum(recall) / len(recall) >= evaluate.RECALL_AVG
     assert min(recall) >= evaluate.RECALL_MIN, [(s.file, s.recall) for s in scores if s.recall < evaluate.RECALL_MIN]
     assert sum(leak) / len(leak) <= evaluate.LEAK_AVG
+
+
+def test_ordered_coverage_counts_text_held_in_order_only():
+    truth = "第一条总则内容第二条适用范围第三条施行日期"
+    shuffled = "第二条适用范围第一条总则内容第三条施行日期"
+    cov, runs = evaluate.ordered_coverage(truth, shuffled)
+    assert cov < 1.0 and runs  # containment would give 1.0
+    assert evaluate.ordered_coverage(truth, truth) == (1.0, [])
+
+
+def test_a_lost_item_number_is_a_lacking_run():
+    truth = "要求如下（一）加强领导（二）明确责任"
+    cov, runs = evaluate.ordered_coverage(truth, "要求如下加强领导（二）明确责任")
+    assert runs == ["（一）"]
+    assert cov == pytest.approx(1 - 3 / len(truth))
+
+
+def test_a_lacking_run_is_explained_by_the_record_entry_that_removed_it():
+    removed = [("furniture: outside the main text", "扫一扫在手机打开当前页"), ("hidden: hidden element", "（一）")]
+    assert evaluate.explain("（一）", removed) == "hidden: hidden element"
+    assert evaluate.explain("扫一扫在手机打开", removed) == "furniture: outside the main text"
+    assert evaluate.explain("加强组织领导", removed) is None
+
+
+def test_report_fails_when_a_lacking_run_has_no_record_entry(capsys):
+    s = evaluate.PageScore("p.html", fields={f: None for f in evaluate.FIELDS}, recall=1.0, leakage=0.0, ordered=1.0)
+    s.lacking = [evaluate.Lack("加强组织领导", None)]
+    assert evaluate.report([s]) is False
+    assert "UNEXPLAINED" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not (CORPUS / "truth.json").exists(), reason="reference corpus ../shared/corpus not present")
+def test_reference_corpus_keeps_the_body_in_order_and_explains_every_lacking_run():
+    scores = evaluate.evaluate(CORPUS / "truth.json", CORPUS / "raw", ROOT, compare=False)
+    ordered = [s.ordered for s in scores if s.ordered is not None]
+    assert sum(ordered) / len(ordered) >= evaluate.ORDERED_AVG
+    assert min(ordered) >= evaluate.ORDERED_MIN, [(s.file, s.ordered) for s in scores if s.ordered < evaluate.ORDERED_MIN]
+    assert not [(s.file, lk.text) for s in scores for lk in s.lacking if lk.explained_by is None]
