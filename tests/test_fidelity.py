@@ -63,3 +63,29 @@ def test_a_block_of_paragraphs_pasted_again_is_removed_and_recorded():
     out = clean._drop_duplicates(paras, record)
     assert [p.text for p in out] == [*block, *other]
     assert [r.step for r in record.removed] == ["duplicate"] * 3
+
+
+def _long_table_page(n_rows: int) -> str:
+    rows = "".join(
+        f"<tr><td>{i}</td><td>示范市第{i}人民医院</td><td>三级甲等</td><td>2021-03-{i % 28 + 1:02d}</td></tr>" for i in range(1, n_rows + 1)
+    )
+    return (
+        "<html><head><meta charset='utf-8'><title>示范市卫生健康委员会关于公布定点医疗机构名单的通知</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a> <a href='/a'>机构概况</a> <a href='/b'>政务公开</a></div>"
+        "<div class='main'><h1>示范市卫生健康委员会关于公布定点医疗机构名单的通知</h1><div class='con'>"
+        "<p>各区县卫生健康局：</p><p>现将全市定点医疗机构名单予以公布，请遵照执行。</p>"
+        f"<table><tr><th>序号</th><th>医院名称</th><th>等级</th><th>认定日期</th></tr>{rows}</table>"
+        "<p>示范市卫生健康委员会</p><p>2021年3月2日</p></div></div>"
+        "<div class='foot'>版权所有：示范市卫生健康委员会 ICP备12345678号</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("n_rows", [20, 100, 400])
+def test_a_body_with_a_long_table_keeps_the_table_the_signature_and_the_date(tmp_path, n_rows):
+    path = tmp_path / "list.html"
+    path.write_text(_long_table_page(n_rows), encoding="utf-8")
+    (doc,), _ = convert_source(path, ROOT)
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(tables) == 1 and len(tables[0].rows) == n_rows + 1
+    assert "示范市卫生健康委员会" in body_text(doc) and doc.written_date == "2021-03-02"
+    assert not [r for r in doc.record.removed if "人民医院" in r.text]
