@@ -225,6 +225,9 @@ def report(added: Added, result: pipeline.Result | None, docs_dir: Path, root: P
         failed = [SourceError(src, added.error)]
     for p in failed:
         print(f"error: {p.file}: {p.reason}", file=out)
+    for p in result.notices:
+        if p.file == src:
+            print(f"notice: {p.file}: {p.reason}", file=out)
     mine = [d for d in result.docs if d.source["file"] == src]
     print(f"\n{src} -> {len(mine)} document{'s' if len(mine) != 1 else ''}", file=out)
     for d in mine:

@@ -423,6 +423,9 @@ def run(root: Path, sources: Path | None = None, docs: Path | None = None, jobs:
         own_side = _rel(sidecar_path(root / exc.file), root) in side_files and exc.reason.startswith("sidecar ")
         if exc.file not in broken and not own_side:
             report.problems.append(_convert_problem(exc.file, exc.reason))
+    for exc in result.notices:
+        # Not a failure: the page is no document (a list page, an image or a file only).
+        report.problems.append(Problem(exc.file, "(source)", f"{exc.reason} (nothing is made from it; add the documents it links to instead)", warning=True))
     corpus = link(result.docs)
     report.documents = len(corpus.docs)
     overrides: dict[str, dict] = {}

@@ -256,6 +256,8 @@ def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> html.HtmlPa
         if parsed.paras:
             return parsed
         problem: Exception = SourceError(raw.rel, "no text in the page")
+    except html.NotADocument as exc:
+        raise SourceError(raw.rel, str(exc), kind=exc.kind) from exc
     except html.NoBody as exc:
         problem = SourceError(raw.rel, str(exc))
     # The HTML parser returns an empty document for elements nested too deep; only then is

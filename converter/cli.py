@@ -34,6 +34,8 @@ def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) ->
         console.print(f"[yellow]warning:[/] {w}")
     for p in result.attachment_problems:
         console.print(f"[yellow]warning:[/] {p.file}: {p.reason} (an attachment: its page links to the original address)")
+    for p in result.notices:
+        console.print(f"[cyan]notice:[/] {p.file}: {p.reason}")
     for p in result.problems:
         # One line per problem (never wrapped), the file quoted when its name is odd, and no
         # text from a file name or a source read as rich markup.
@@ -41,7 +43,8 @@ def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) ->
     edges = result.corpus.edges if result.corpus else []
     console.print(
         f"{len(result.docs)} documents, {len(result.problems)} problems, "
-        f"{sum(1 for e in edges if e.target)} resolved citations, "
+        + (f"{len(result.notices)} pages that are no document, " if result.notices else "")
+        + f"{sum(1 for e in edges if e.target)} resolved citations, "
         f"{len(result.written)} pages written, {len(result.removed)} removed"
     )
 

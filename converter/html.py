@@ -79,6 +79,15 @@ class NoBody(ValueError):
     """The page has no recognisable main text (only navigation, links or furniture)."""
 
 
+class NotADocument(NoBody):
+    """The page is no document to convert: ``kind`` "list" (an index of dated links to
+    documents), "image" or "attachment" (the document shown only as a picture or a file)."""
+
+    def __init__(self, kind: str, reason: str):
+        super().__init__(reason)
+        self.kind = kind
+
+
 def is_html(text: str) -> bool:
     return bool(HTML_HINT.search(text[:20000]))
 
@@ -311,6 +320,78 @@ def _score(
     ]
     kept = mass[best] - sum(mass[k] for k in teasers)
     return best, kept, teasers
+
+
+# ---------------------------------------------------------------- pages that are no document
+
+# A list page is rows of links to documents, each with its date, and no text of its own.
+LIST_MIN_DATED_LINKS = 8
+LIST_MAX_PROSE = 60  # sentence characters a list page may hold besides its rows (an intro line)
+ROW_TAGS = {"li", "tr", "dd", "dt", "p", "div", "section", "article"}
+ROW_EXTRA_CHARS = 40  # a row is its link plus a date and a little more, not a paragraph
+_ROW_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}|[\[（(【]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s*[\]）)】]"
+)
+LINK_NAME_MIN = 6  # a document's title, not 更多 or a page number
+# Images that are page chrome, by their file name: never a document shown as a picture.
+_CHROME_IMAGE = re.compile(r"logo|icon|banner|btn|button|qr|ewm|erweima|share|print|arrow|spacer|blank|line|bg[_.-]|dot|bullet|gh\.png|jiucuo|wza|search", re.I)
+
+
+def dated_rows(root: etree._Element) -> list[etree._Element]:
+    """Rows (li, tr, a div…) holding a link to a document and a date beside it."""
+    rows: list[etree._Element] = []
+    seen: set = set()
+    for a in root.iter("a"):
+        if ATTACHMENT_EXT.search(a.get("href") or ""):
+            continue
+        name = _dense(a.text_content())
+        if len(name) < LINK_NAME_MIN:
+            continue
+        row = next((x for x in a.iterancestors() if _tag(x) in ROW_TAGS), None)
+        if row is None or row in seen:
+            continue
+        text = _dense(row.text_content())
+        if len(text) <= len(name) + ROW_EXTRA_CHARS and _ROW_DATE.search(text):
+            rows.append(row)
+            seen.add(row)
+    return rows
+
+
+def _is_prose(u: _Unit) -> bool:
+    """A unit of sentence text (as _score counts content)."""
+    return u.text >= DENSE_MIN_CHARS and (u.punct > 0 or u.text >= DENSE_LONG_CHARS) and u.link <= u.text and not _furniture_line(u.body)
+
+
+def list_page(root: etree._Element, body, units: dict) -> int:
+    """The number of dated document links when the page is a list page (rows of dated links
+    where the body would be, next to no sentence text of its own), else 0."""
+    rows = dated_rows(root)
+    if len(rows) < LIST_MIN_DATED_LINKS:
+        return 0
+    if body is not None and not any(body is r or body in r.iterancestors() or r in body.iterancestors() for r in rows):
+        return 0  # the dated links are beside the body (a sidebar of related documents)
+    in_rows = set(rows)
+    scope = body if body is not None else root
+    prose = 0
+    for el, u in units.items():
+        if not _is_prose(u) or any(a in in_rows for a in [el, *el.iterancestors()]):
+            continue
+        if el is scope or scope in el.iterancestors():
+            prose += u.text
+    return len(rows) if prose <= LIST_MAX_PROSE else 0
+
+
+def no_body(root: etree._Element) -> NoBody:
+    """Why a page without main text made nothing: its document is a file or a picture
+    (a notice), or it has no recognisable text at all (an error)."""
+    files = [_inline_text(a) or a.get("href", "") for a in root.iter("a") if ATTACHMENT_EXT.search(a.get("href") or "")]
+    if files:
+        return NotADocument("attachment", f"not a document: the page shows its document only as a file ({files[0][:60]}); nothing is made from it")
+    images = [img for img in root.iter("img") if img.get("src") and not _CHROME_IMAGE.search(img.get("src", ""))]
+    if images:
+        alt = images[0].get("alt") or images[0].get("src", "")
+        return NotADocument("image", f"not a document: the page shows its document only as an image ({alt[:60]}); nothing is made from it")
+    return NoBody("no recognisable main text in the page (only navigation, links or page furniture)")
 
 
 # ---------------------------------------------------------------- text out of elements
@@ -596,8 +677,11 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
         return page
 
     body, mass, teasers = _score(root, units)
+    n_rows = list_page(root, body, units)
+    if n_rows:
+        raise NotADocument("list", f"not a document: a list page ({n_rows} dated links to documents, no text of its own); nothing is made from it")
     if body is None or mass < MIN_BODY_MASS:
-        raise NoBody("no recognisable main text in the page (only navigation, links or page furniture)")
+        raise no_body(root)
     body = widen_to_header(body)
     outside = _outside_lines(root, body)
     info, used = pagemeta.info_fields(outside)

@@ -16,12 +16,17 @@ from .messages import note
 
 
 class SourceError(Exception):
-    """A source that cannot be turned into documents. Carries the file and the reason."""
+    """A source that cannot be turned into documents. Carries the file and the reason.
 
-    def __init__(self, file: str, reason: str):
+    ``kind`` set ("list", "image", "attachment"): the page is no document to convert (an
+    index of documents, a document shown only as an image or a file), a notice rather than
+    a failure; nothing is made from it."""
+
+    def __init__(self, file: str, reason: str, kind: str | None = None):
         super().__init__(f"{file}: {reason}")
         self.file = file
         self.reason = reason
+        self.kind = kind
 
 
 @dataclass(frozen=True)

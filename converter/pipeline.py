@@ -64,6 +64,7 @@ class Result:
     # Attachments that could not be read: reported, but their page is built (its link to the
     # original address stays), so they do not fail the build.
     attachment_problems: list[SourceError] = field(default_factory=list)
+    notices: list[SourceError] = field(default_factory=list)  # pages that are no document (kind set)
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     corpus: Corpus | None = None
@@ -137,18 +138,18 @@ def _convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[
         return [], [SourceError(rel, f"converter error: {type(exc).__name__}: {exc}")]
 
 
-Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
+Outcome = tuple[list[PolicyDocument], list[tuple[str, str, str | None]]]
 
 
 def _convert_plain(path: Path, root: Path, budget: float | None = TIME_BUDGET) -> Outcome:
-    """convert_source with problems as (file, reason) pairs, which pickle (SourceError does not)."""
+    """convert_source with problems as (file, reason, kind) triples, which pickle (SourceError does not)."""
     docs, problems = convert_source(path, root, budget)
-    return docs, [(p.file, p.reason) for p in problems]
+    return docs, [(p.file, p.reason, p.kind) for p in problems]
 
 
 def _over_budget(outcome: Outcome, budget: float | None) -> bool:
     """A source stopped by its time budget: not cached (a later build with more time converts it)."""
-    return bool(budget) and any(r == procs.budget_message(budget or 0) for _, r in outcome[1])
+    return bool(budget) and any(r == procs.budget_message(budget or 0) for _, r, _kind in outcome[1])
 
 
 def convert_many(
@@ -188,7 +189,8 @@ def convert_many(
         if cache_dir is not None:
             result.doc_keys.update((id(d), f"{keys[i]}:{n}") for n, d in enumerate(docs))
         result.docs += docs
-        result.problems += [SourceError(f, r) for f, r in problems]
+        for f, r, kind in problems:
+            (result.notices if kind else result.problems).append(SourceError(f, r, kind))
     return result
 
 
