@@ -97,6 +97,9 @@ def extract(doc: DocumentText) -> PolicyDocument:
         ("落款", sig_issuers),
         ("令", [header.decree_issuer] if header.decree_issuer else []),
         ("title", title_issuers),
+        # The page's 来源 (<meta name="ContentSource">, 信息来源) when it names an organ: the
+        # site publishing its own document states no issuer anywhere else.
+        ("来源", [page["origin"]] if page.get("origin") and places.is_org(page["origin"]) else []),
     )
     issuers = [issuers] if isinstance(issuers, str) else list(issuers or [])
 

@@ -288,11 +288,11 @@ def _score(
                 c += u.text
             else:
                 m += u.text
-        elif u.text and not in_cell and (_furniture_line(u.body) or is_label_line(u.body)):
+        elif u.text and ((not in_cell and _furniture_line(u.body)) or is_label_line(u.body)):
             # Short lines are neutral (a body has its headings, 落款 and date lines) unless
             # they are furniture by rule or labelled page fields (发布时间：…). A data table's
-            # cell is data whatever it holds (序号 1, 2, 3…, dates, 是/否): a long table must
-            # not outweigh the text around it (its links still cost).
+            # cell is data whatever furniture rule it matches (序号 1, 2, 3…): a long table
+            # must not outweigh the text around it (its links and page-field labels still cost).
             c += u.text
         c += u.link
         for anc in [el, *el.iterancestors()]:

@@ -34,16 +34,17 @@ META_NAMES = {
 
 # Label as printed (spaces between characters allowed) -> field.
 INFO_LABELS: tuple[tuple[str, str], ...] = (
-    ("索引号", "index_number"),
-    ("发文机关", "issuers"), ("发布机构", "issuers"), ("发文单位", "issuers"), ("发文机构", "issuers"),
+    ("索引号", "index_number"), ("信息索引号", "index_number"), ("名称", "title"), ("文件名称", "title"),
+    ("发文机关", "issuers"), ("发布机构", "issuers"), ("发布机关", "issuers"), ("发文单位", "issuers"), ("发文机构", "issuers"),
     ("制发机关", "issuers"), ("发布单位", "issuers"),
-    ("发文字号", "doc_number"), ("文号", "doc_number"), ("发文编号", "doc_number"),
-    ("成文日期", "written_date"), ("成文时间", "written_date"), ("印发日期", "written_date"),
-    ("发布日期", "publish_date"), ("发布时间", "publish_date"), ("发文日期", "publish_date"),
+    ("发文字号", "doc_number"), ("文号", "doc_number"), ("发文编号", "doc_number"), ("文件编号", "doc_number"),
+    ("成文日期", "written_date"), ("成文时间", "written_date"), ("印发日期", "written_date"), ("生成日期", "written_date"),
+    ("发布日期", "publish_date"), ("发布时间", "publish_date"), ("发文日期", "issue_date"),
     ("公开日期", "publish_date"), ("公布日期", "publish_date"),
     ("主题分类", "topics"), ("组配分类", "category"), ("体裁分类", "category"), ("分类", "category"),
     ("标题", "title"), ("公开方式", "disclosure"), ("信息来源", "origin"), ("来源", "origin"),
-    ("主题词", "keywords"), ("有效性", "validity"), ("作者", "author"),
+    ("主题词", "keywords"), ("有效性", "validity"), ("效力状况", "validity"), ("时效", "validity"), ("作者", "author"),
+    ("责任部门", "_department"),
     # Counters and widgets share the byline; their labels end the value before them.
     ("访问量", "_counter"), ("浏览次数", "_counter"), ("阅读次数", "_counter"), ("点击数", "_counter"),
     ("字号", "_widget"), ("字体", "_widget"),
@@ -183,10 +184,15 @@ def collect(tags: dict[str, str], info: dict[str, str]) -> dict:
         out["doc_number"] = docnumber.normalise(raw_number)
     if info.get("issuers") and info["issuers"] not in EMPTY_VALUES:
         out["issuers"] = _issuers(info["issuers"])
-    pick("written_date", ("信息公开表", dates.parse(info.get("written_date"))))
+    # 发文日期 is the date the document was issued: its written date in a box that also has a
+    # 发布日期 (Hanweb: 发布机构/发文日期 … 发布日期), else the only date the box gives.
+    issued = dates.parse(info.get("issue_date"))
+    both = bool(info.get("publish_date"))
+    pick("written_date", ("信息公开表", dates.parse(info.get("written_date"))), ("信息公开表 发文日期", issued if both else None))
     pick(
         "publish_date",
         ("信息公开表", dates.parse(info.get("publish_date"))),
+        ("信息公开表 发文日期", None if both else issued),
         ("meta PubDate", dates.parse(tags.get("publish_date"))),
     )
     if info.get("index_number"):
