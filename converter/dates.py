@@ -74,3 +74,22 @@ def is_date_line(text: str) -> bool:
     text = _BRACKETED_LINE.sub(r"\1", text)
     found = find(text)
     return bool(found) and found[0][0] == 0 and found[0][1] >= len(text.rstrip()) - 1
+
+
+# A gazette's 题注 under the title: （2007年6月29日第十届全国人民代表大会常务委员会第二十八次
+# 会议通过）, （2019年1月27日国务院印发）. Its first date is when the text was adopted or issued.
+CAPTION_VERBS = ("通过", "公布", "发布", "印发", "批准", "修订", "修正", "施行", "签署", "制定")
+CAPTION_MAX = 200
+
+
+def caption_date(line: str) -> str | None:
+    """The adopted/issued date of a 题注 line (the whole line in brackets, opening with a date
+    and naming how the text was made), else None."""
+    m = _BRACKETED_LINE.match(line)
+    if not m or len(line) > CAPTION_MAX or not _may_be_date_line(line):
+        return None
+    inner = m.group(1)
+    found = find(inner)
+    if not found or found[0][0] != 0 or not any(v in inner for v in CAPTION_VERBS):
+        return None
+    return found[0][2]

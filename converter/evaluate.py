@@ -15,8 +15,8 @@ Hanweb ``#zoom`` / ``#zoomcon``); only this module uses those ids, the extractor
 Pages without one get no body score.
 
 Ordered coverage: the share of the true body's characters the output holds *in order*
-(difflib alignment of the two normalised texts; the document's title is taken out of both
-sides, as it is scored as a field and may be moved ahead of a preamble). Every run of the
+(difflib alignment of the two normalised texts; the output is the documents' blocks in
+order; a run that is the title line, shown as the page's title, counts as held). Every run of the
 true body the alignment lacks is listed with the CleaningRecord entry that explains it (the
 entry holding most of the run); a run no entry explains is a loss nobody recorded.
 
@@ -129,19 +129,30 @@ def explain(run: str, removed: list[tuple[str, str]]) -> str | None:
     return best if best_share >= 0.5 else None
 
 
-def ordered_texts(docs: list[PolicyDocument], truth: str) -> tuple[str, str]:
-    """(the true body, the output) for the ordered measure: the first document's title out
-    of both (a field, scored as such), then every block and later document in order."""
+TITLE_MOVED = "title: shown as the page's title (moved ahead of its preamble)"
+
+
+def ordered_texts(docs: list[PolicyDocument]) -> str:
+    """The output for the ordered measure: the blocks of each document in order, later
+    documents' titles before theirs (the first title is scored as a field)."""
     out = []
     for i, d in enumerate(docs):
         if i:
             out.append(d.title)
         for b in d.blocks:
             out.append("".join("".join(r) for r in b.rows or []) if b.kind == "table" else f"{b.label}{b.lead}{b.text}")
+    return norm("".join(out))
+
+
+def ordered_score(truth: str, docs: list[PolicyDocument]) -> tuple[float, list[str]]:
+    """Ordered coverage of ``truth`` by the documents; the source's title line, which the
+    output shows as the title (ahead of a 令 preamble too), is held."""
+    coverage, runs = ordered_coverage(truth, ordered_texts(docs))
     title = norm(docs[0].title) if docs else ""
-    if title and title in truth:
-        truth = truth.replace(title, "", 1)
-    return truth, norm("".join(out))
+    if title in runs:
+        runs.remove(title)
+        coverage += len(title) / len(truth)
+    return coverage, runs
 
 
 def doc_texts(docs: list[PolicyDocument]) -> tuple[str, str]:
@@ -238,8 +249,7 @@ def score_html(entry: dict, path: Path, page_html: str, truth_body: str | None, 
     if truth_body:
         kept, body = doc_texts(docs)
         s.recall, s.leakage = recall_and_leakage(truth_body, kept, body)
-        want, out = ordered_texts(docs, truth_body)
-        s.ordered, runs = ordered_coverage(want, out)
+        s.ordered, runs = ordered_score(truth_body, docs)
         removed = [(f"{r.step}: {r.reason}", norm(r.text)) for d in docs for r in d.record.removed]
         removed += [(f"metadata: {k}", norm(str(v))) for d in docs for k, v in d.extra.items()]
         removed += [("metadata: origin", norm(doc.source.get("origin") or ""))]
@@ -261,8 +271,7 @@ def _trafilatura(page_html: str, entry: dict, truth_body: str | None) -> dict | 
     if truth_body:
         t = norm((text or "").replace("|", ""))  # its table cell markup is not text
         out["recall"], out["leakage"] = recall_and_leakage(truth_body, norm(title or "") + t, t)
-        want = truth_body.replace(norm(title or ""), "", 1) if title and norm(title) in truth_body else truth_body
-        out["ordered"] = ordered_coverage(want, t)[0]
+        out["ordered"] = ordered_coverage(truth_body, norm(title or "") + t)[0]
     return out
 
 

@@ -41,6 +41,19 @@ def slug_for(doc: DocumentText) -> str:
     return stem if doc.index == 0 else f"{stem}-{doc.index + 1}"
 
 
+CAPTION_BLOCKS = 4  # a 题注 sits right under the title (after a 文号 line at most)
+
+
+def _caption_date(blocks: list) -> str | None:
+    """The date of a gazette 题注 among the first blocks (the line stays in the text)."""
+    for b in blocks[:CAPTION_BLOCKS]:
+        if b.kind != "table":
+            found = dates.caption_date(f"{b.label}{b.lead}{b.text}")
+            if found:
+                return found
+    return None
+
+
 def _first(*candidates: tuple[str, Any]) -> tuple[Any, str | None, list[tuple[str, Any]]]:
     """The first non-empty (origin, value); also every non-empty one, for conflict warnings."""
     present = [(o, v) for o, v in candidates if v]
@@ -107,6 +120,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
         ("override", dates.parse(overrides.get("written_date"))),
         ("page", dates.parse(page.get("written_date"))),
         ("落款", header.signatures[0][1] if header.signatures else None),
+        ("题注", _caption_date(blocks)),
     )
     _conflict("written_date", present, warnings)
     published, _, present = _first(

@@ -604,6 +604,28 @@ def _title_paras(paras: list[Para], title: str | None, body) -> list[Para]:
     return paras
 
 
+def _drop_broken_title_repeat(paras: list[Para], removed: list[tuple[str, str, str]]) -> list[Para]:
+    """The title shown above the text (first paragraph) and again inside it broken over
+    several lines (国务院关于同意建立… / 部际联席会议制度的批复): the broken copy would start a
+    second document; it is the same title, recorded as a duplicate."""
+    if not paras or paras[0].kind != "text":
+        return paras
+    want = _dense(paras[0].text)
+    for i in range(1, min(TITLE_SEARCH_PARAS, len(paras))):
+        acc = ""
+        for j in range(i, min(i + TITLE_MAX_PIECES, len(paras))):
+            if paras[j].kind != "text":
+                break
+            acc += _dense(paras[j].text)
+            if acc == want and j > i:
+                for p in paras[i : j + 1]:
+                    removed.append(("duplicate", "title repeated inside the text, broken over lines", p.text))
+                return paras[:i] + paras[j + 1 :]
+            if not want.startswith(acc):
+                break
+    return paras
+
+
 TITLE_MAX_PIECES = 4  # a centred title is broken over at most this many lines
 _LETTER_SPACING = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ORDER_HEAD = re.compile(r"[\u4e00-\u9fff]{2,20}令$")
@@ -695,7 +717,7 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
     writer = _Writer(base, False, teasers)
     writer.walk(body)
     writer.flush()
-    page.paras = _title_paras(writer.paras, page.meta.get("title"), body)
+    page.paras = _drop_broken_title_repeat(_title_paras(writer.paras, page.meta.get("title"), body), writer.removed)
     for i, line in enumerate(outside):
         if i in used:
             page.removed.append(("metadata", "moved to metadata: page information table", line[:2000]))

@@ -164,15 +164,18 @@ def table_th(page: Page, others: list[Page]) -> Made:
 
 
 def gazette(page: Page, others: list[Page]) -> Made:
-    """国务院公报 style: title, the 文号 as the body's first line (split over spans), a 题注."""
+    """国务院公报 style: title, a 题注 under it, the 文号 as the body's first line split over
+    spans (unless the body already opens with it)."""
     e = page.entry
     number = e.get("doc_number") or ""
     cut = number.find("〔")
     spans = f"<span>{number[:cut + 1]}</span><span>{number[cut + 1:]}</span>" if cut > 0 else f"<span>{number}</span>"
+    head = "".join(page.paras[:4])
+    own_number = bool(number) and number in head
     tizhu = f"<p class='tizhu'>（{cn_date(e.get('written_date'))}{e.get('issuer') or ''}印发）</p>" if e.get("written_date") else ""
-    body = (f"<p align='center'>{spans}</p>" if number else "") + tizhu + page.body_html
+    body = tizhu + (f"<p align='center'>{spans}</p>" if number and not own_number else "") + page.body_html
     main = f"<div class='gb-content'><h1>{e['title']}</h1><div class='gb-body'>{body}</div></div>"
-    shown = ("title", "doc_number", "written_date") if number else ("title", "written_date")
+    shown = ("title", "written_date") + (("doc_number",) if number else ())
     return Made(shell(page, main), body, shown)
 
 
