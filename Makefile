@@ -114,9 +114,14 @@ $(VENV)/.compare-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,compare]"
 	touch $@
 
+ZOO ?= .cache/zoo
 eval: venv $(VENV)/.compare-installed
 	@if [ -f "$(CORPUS)/truth.json" ]; then \
+	  echo "== reference corpus $(CORPUS)"; \
 	  $(BIN)/python -m converter eval --truth "$(CORPUS)/truth.json" --raw "$(CORPUS)/raw"; \
+	  echo "== template zoo (tests/zoo: every idiom x every corpus page, in $(ZOO))"; \
+	  $(BIN)/python -m tests.zoo --corpus "$(CORPUS)" --out "$(ZOO)" && \
+	  $(BIN)/python -m converter eval --truth "$(ZOO)/truth.json" --raw "$(ZOO)/raw"; \
 	else echo "eval: no reference corpus at $(CORPUS) (set CORPUS=…); nothing to measure"; fi
 
 ## fuzz: the never-crash property tests (tests/test_fuzz.py) at the large budget:

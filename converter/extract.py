@@ -110,9 +110,10 @@ def extract(doc: DocumentText) -> PolicyDocument:
         ("落款", sig_issuers),
         ("令", [header.decree_issuer] if header.decree_issuer else []),
         ("title", title_issuers),
-        # The page's 来源 (<meta name="ContentSource">, 信息来源) when it names an organ: the
-        # site publishing its own document states no issuer anywhere else.
-        ("来源", [page["origin"]] if page.get("origin") and places.is_org(page["origin"]) else []),
+        # The page's 来源 (<meta name="ContentSource">, 信息来源) when it names an organ and the
+        # title is a policy document's (通知, 意见…): the site publishing its own document
+        # states no issuer anywhere else. A news item's 来源 published it, issued nothing.
+        ("来源", [page["origin"]] if page.get("origin") and places.is_org(page["origin"]) and doctypes.classify(title) not in (None, "新闻", "解读") else []),
     )
     issuers = [issuers] if isinstance(issuers, str) else list(issuers or [])
 

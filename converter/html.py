@@ -564,6 +564,9 @@ def _outside_lines(root: etree._Element, body: etree._Element) -> list[str]:
         for child in el:
             walk(child)
             writer.emit(child.tail)
+        if not block and el.getnext() is not None and pagemeta.is_bare_label(el.text_content()):
+            # <span>索引号</span><span>…</span>: a label element and its value on one line.
+            writer.emit("：")
         if block:
             writer.flush()
 

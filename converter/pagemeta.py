@@ -144,6 +144,11 @@ def _is_label(line: str) -> bool:
     return _SPACES.sub("", line) in _LABEL_KEY
 
 
+def is_bare_label(text: str) -> bool:
+    """A page-field label alone, with no colon (名称, 索引号, 发 布 日 期)."""
+    return _SPACES.sub("", text) in _LABEL_KEY
+
+
 def is_label_line(line: str) -> bool:
     """A line holding a labelled page field (发布日期：…, 来源：…) or a bare label cell (文号)."""
     return _is_label(line)

@@ -89,3 +89,87 @@ def test_a_body_with_a_long_table_keeps_the_table_the_signature_and_the_date(tmp
     assert len(tables) == 1 and len(tables[0].rows) == n_rows + 1
     assert "示范市卫生健康委员会" in body_text(doc) and doc.written_date == "2021-03-02"
     assert not [r for r in doc.record.removed if "人民医院" in r.text]
+
+
+# ---------------------------------------------------------------- metadata from more templates
+
+from converter import dates, pagemeta  # noqa: E402
+
+
+def _page(tmp_path, head: str, main: str):
+    path = tmp_path / "p.html"
+    path.write_text(
+        f"<html><head><meta charset='utf-8'>{head}</head><body><div class='nav'><a href='/'>首页</a> <a href='/x'>政务公开</a></div>"
+        f"{main}<div class='foot'>版权所有：示范市人民政府 ICP备12345678号</div></body></html>",
+        encoding="utf-8",
+    )
+    docs, problems = convert_source(path, ROOT)
+    assert docs, problems
+    return docs[0]
+
+
+BODY_HTML = (
+    "<p>各县（区）人民政府，市政府各部门：</p><p>为做好今年春季农业生产工作，确保粮食稳定增产、农民持续增收，现将有关事项通知如下。</p>"
+    "<p>一、加强组织领导。各地要把春耕生产作为当前农业农村工作的重中之重，层层压实责任。</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "caption, date",
+    [
+        ("（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）", "2007-06-29"),
+        ("（2019年1月27日国务院印发）", "2019-01-27"),
+        ("(2018年12月18日中华人民共和国国务院令第707号公布　自2019年1月1日起施行)", "2018-12-18"),
+    ],
+)
+def test_a_gazette_caption_gives_the_written_date_and_stays_in_the_text(tmp_path, caption, date):
+    assert dates.caption_date(caption) == date
+    doc = _page(tmp_path, "", f"<div class='gb'><h1>示范市农业生产管理办法</h1><p>{caption}</p>{BODY_HTML}</div>")
+    assert doc.written_date == date
+    assert caption.strip("（）()")[:10] in body_text(doc)
+
+
+def test_a_bracketed_date_alone_is_no_caption():
+    assert dates.caption_date("（2019年1月27日）") is None
+    assert dates.caption_date("（此件公开发布）") is None
+
+
+def test_an_issuer_stated_only_in_the_content_source_meta_is_the_issuer(tmp_path):
+    doc = _page(tmp_path, "<meta name='ContentSource' content='示范市农业农村局'>", f"<div class='a'><h1>关于做好春季农业生产工作的通知</h1>{BODY_HTML}</div>")
+    assert doc.issuers == ["示范市农业农村局"]
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<table><tr><th>信息索引号</th><td>000014349/2021-00007</td><th>公开日期</th><td>2021-03-05</td></tr>"
+        "<tr><th>文件编号</th><td>示政发〔2021〕3号</td><th>效力状况</th><td>有效</td></tr></table>",
+        "<dl><dt>名称</dt><dd>关于做好春季农业生产工作的通知</dd><dt>发布机构</dt><dd>示范市人民政府</dd>"
+        "<dt>文件编号</dt><dd>示政发〔2021〕3号</dd><dt>生成日期</dt><dd>2021-03-02</dd><dt>公开日期</dt><dd>2021-03-05</dd></dl>",
+        "<div class='x'><div><span>名称</span><span>关于做好春季农业生产工作的通知</span></div><div><span>索引号</span><span>000014349/2021-00007</span></div>"
+        "<div><span>发文字号</span><span>示政发〔2021〕3号</span></div><div><span>发布机构</span><span>示范市人民政府</span></div>"
+        "<div><span>发布日期</span><span>2021-03-05</span></div><div><span>责任部门</span><span>办公室</span></div></div>",
+    ],
+)
+def test_info_boxes_with_bare_label_cells_give_the_fields_and_stay_out_of_the_text(tmp_path, box):
+    doc = _page(tmp_path, "", f"{box}<div class='a'><h1>关于做好春季农业生产工作的通知</h1>{BODY_HTML}</div>")
+    assert doc.doc_number == "示政发〔2021〕3号" and doc.publish_date == "2021-03-05"
+    assert "示政发" not in body_text(doc)
+
+
+def test_issue_date_beside_a_publish_date_is_the_written_date():
+    info, _ = pagemeta.info_fields(["发布机构：", "示范市人民政府", "发文日期：", "2021年03月02日", "发布日期：", "2021-03-05"])
+    meta = pagemeta.collect({}, info)
+    assert (meta["written_date"], meta["publish_date"]) == ("2021-03-02", "2021-03-05")
+    info, _ = pagemeta.info_fields(["发文日期：2021年03月05日"])
+    assert pagemeta.collect({}, info)["publish_date"] == "2021-03-05"
+
+
+def test_a_title_repeated_in_the_text_broken_over_lines_is_one_document(tmp_path):
+    doc_title = "国务院关于同意建立国务院职业教育工作部际联席会议制度的批复"
+    main = f"<div class='gb'><h1>{doc_title}</h1><div class='c'><p>国务院关于同意建立国务院职业教育工作</p><p>部际联席会议制度的批复</p>{BODY_HTML}</div></div>"
+    path = tmp_path / "p.html"
+    path.write_text(f"<html><body>{main}</body></html>", encoding="utf-8")
+    docs, _ = convert_source(path, ROOT)
+    assert [d.title for d in docs] == [doc_title]
+    assert [r.reason for r in docs[0].record.removed if r.step == "duplicate"] == ["title repeated inside the text, broken over lines"] * 2
