@@ -41,6 +41,15 @@ def slug_for(doc: DocumentText) -> str:
     return stem if doc.index == 0 else f"{stem}-{doc.index + 1}"
 
 
+def _page_place(page: dict, site: str | None) -> places.Place:
+    """Where the page's own site is (宜春市人民政府, 江西省人民政府门户网站), from its name or 来源."""
+    for name in (page.get("site_name"), site, page.get("origin")):
+        place = places.locate(name or "")
+        if place.level:
+            return place
+    return places.Place()
+
+
 CAPTION_BLOCKS = 4  # a 题注 sits right under the title (after a 文号 line at most)
 
 
@@ -143,6 +152,10 @@ def extract(doc: DocumentText) -> PolicyDocument:
         if name and not place.level:
             place = places.locate(str(name))
     issuers = [places.expand(i, place) for i in issuers]
+    if any(places.is_short_local(i) for i in issuers):
+        # 市政府 with no city in the document: the page's own site or 来源 says where it is.
+        here = _page_place(page, src.meta.site)
+        issuers = [places.expand(i, here) for i in issuers]
     region = overrides.get("region") or place.region
     level = overrides.get("level") or place.level
     if level not in LEVEL_VALUES:

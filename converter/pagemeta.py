@@ -155,7 +155,14 @@ def is_label_line(line: str) -> bool:
 
 
 def _issuers(value: str) -> list[str]:
-    return [p for p in re.split(r"[、，,；;\s]+", value) if p]
+    """Issuers in a page field: separated by 、 or commas; by spaces only where each side is
+    an organ (财政部 税务总局, not 江西省 人民政府)."""
+    from .places import split_orgs  # places reads data tables; imported when used
+
+    out: list[str] = []
+    for part in re.split(r"[、，,；;]+", value):
+        out += split_orgs(part)
+    return out
 
 
 def _topics(value: str) -> list[str]:

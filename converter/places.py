@@ -206,6 +206,11 @@ def expand(name: str, place: Place) -> str:
     return name
 
 
+def is_short_local(name: str) -> bool:
+    """A short local organ name (市政府, 省政府办公厅) that needs its place to be complete."""
+    return name in _local_suffix_of()
+
+
 @cache
 def _local_suffix_of() -> dict[str, str]:
     """geo().local_suffixes as a mapping; the first entry of a repeated short name wins, as in
@@ -229,5 +234,25 @@ def issuers_from_title(title: str) -> list[str]:
     m = _TITLE_ISSUERS.match(title or "")
     if not m:
         return []
-    orgs = [o.strip() for o in re.split(r"[、 ]", m.group("orgs")) if o.strip()]
+    orgs: list[str] = []
+    for part in re.split(r"[、，,]", m.group("orgs")):
+        orgs += split_orgs(part)
     return orgs if orgs and all(is_org(o) for o in orgs) else []
+
+
+# Units that belong to the organ named before them: 国家发展改革委 办公厅 is one issuer.
+SUB_UNITS = ("办公厅", "办公室")
+
+
+def split_orgs(text: str) -> list[str]:
+    """Issuers separated by spaces (财政部 税务总局); a piece that is no organ by itself
+    (江西省 人民政府) or a sub-unit (… 办公厅) joins the one before it."""
+    out: list[str] = []
+    for piece in re.split(r"[\s\u3000]+", text.strip()):
+        if not piece:
+            continue
+        if out and (not is_org(out[-1]) or piece.startswith(SUB_UNITS)):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out

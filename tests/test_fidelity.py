@@ -173,3 +173,33 @@ def test_a_title_repeated_in_the_text_broken_over_lines_is_one_document(tmp_path
     docs, _ = convert_source(path, ROOT)
     assert [d.title for d in docs] == [doc_title]
     assert [r.reason for r in docs[0].record.removed if r.step == "duplicate"] == ["title repeated inside the text, broken over lines"] * 2
+
+
+@pytest.mark.parametrize(
+    "title, issuers",
+    [
+        ("财政部 税务总局关于进一步落实支持个体工商户发展个人所得税优惠政策有关事项的公告", ["财政部", "税务总局"]),
+        ("人力资源社会保障部　财政部关于做好失业保险稳岗返还工作有关问题的通知", ["人力资源社会保障部", "财政部"]),
+        ("国务院办公厅、中央军委办公厅关于加强对侵华日军遗弃化学武器调查和管理工作的通知", ["国务院办公厅", "中央军委办公厅"]),
+        ("国家发展改革委 办公厅关于做好2021年春运工作的通知", ["国家发展改革委办公厅"]),
+        ("江西省 人民政府关于废止部分规章的决定", ["江西省人民政府"]),
+    ],
+)
+def test_joint_issuers_at_the_start_of_a_title_split_on_spaces_only_between_organs(title, issuers):
+    from converter import places
+
+    assert places.issuers_from_title(title) == issuers
+
+
+def test_a_short_issuer_is_completed_from_the_pages_own_site(tmp_path):
+    doc = _page(
+        tmp_path, "<meta name='SiteName' content='宜春市人民政府'>",
+        f"<table><tr><td>发布机构：</td><td>市政府办公室</td><td>发布日期：</td><td>2021-03-05</td></tr></table>"
+        f"<div class='a'><h1>关于做好春季农业生产工作的通知</h1>{BODY_HTML}</div>",
+    )
+    assert doc.issuers == ["宜春市人民政府办公室"]
+
+
+def test_a_doc_number_as_the_first_body_line_split_over_spans_is_read(tmp_path):
+    doc = _page(tmp_path, "", f"<div class='a'><h1>关于做好春季农业生产工作的通知</h1><p align='center'><span>示政办发〔</span><span>2021</span><span>〕3号</span></p>{BODY_HTML}</div>")
+    assert doc.doc_number == "示政办发〔2021〕3号"
