@@ -272,6 +272,67 @@ def list_page(page: Page, others: list[Page]) -> Made:
     return Made(shell(page, main), "", (), kind="list")
 
 
+def layout_columns(page: Page, others: list[Page]) -> Made:
+    """An old site laid out in one table: a column of navigation links and dated notices
+    beside the text cell (the body in <div>s, its 落款 and tables inside the cell)."""
+    nav = "".join(f"<tr><td><a href='/col/{i}.html'>{name}</a></td></tr>" for i, name in enumerate(
+        ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开", "机构职能", "政策解读", "规划计划"]))
+    notices = "".join(
+        f"<tr><td><a href='/n/{i}.html'>{o.field('title')[:18]}</a> {o.field('publish_date')}</td></tr>" for i, o in enumerate(others[:8])
+    )
+    body = _lines_markup(page, "</p><p>").replace("<p>", "<div>").replace("</p>", "</div>")
+    main = (
+        "<table width='1000'><tr>"
+        f"<td width='220' valign='top'><table>{nav}</table><table><tr><td>通知公告</td></tr>{notices}</table></td>"
+        f"<td valign='top'><div class='title'>{page.field('title')}</div>"
+        f"<div class='sub'>发布日期：{page.field('publish_date')}　来源：{site_of(page)}</div><div class='text'>{body}</div></td>"
+        "</tr></table>"
+    )
+    return Made(shell(page, main), body, ("title", "publish_date"))
+
+
+def gongbao(page: Page, others: list[Page]) -> Made:
+    """A 国务院公报 page: the issue's table of contents (many long links) beside the text, the
+    text in one block of <br>-separated lines."""
+    toc = "".join(f"<li><a href='/gongbao/{i}.htm'>{o.field('title')}</a></li>" for i, o in enumerate(others[:20]))
+    body = _lines_markup(page, "<br>")
+    main = (
+        f"<div class='gb-left'><h3>本期目录</h3><ul>{toc}</ul></div>"
+        f"<div class='gb-right'><div class='gb-title'>{page.field('title')}</div><div class='gb-text'>{body}</div></div>"
+    )
+    return Made(shell(page, main), body, ("title",))
+
+
+FARM = "".join(f"<a href='https://x{i}.example/'>澳门威尼斯人娱乐城百家乐在线{i}</a>" for i in range(6))
+
+
+def hidden_farm(page: Page, others: list[Page]) -> Made:
+    """A compromised page: link farms hidden by the page's style sheet and by inline styles
+    inside the text, and spans a CMS styled "display: inline !important" that are text."""
+    lines = page.paras
+    half = max(1, len(lines) // 2)
+
+    def part(chunk: list[str]) -> str:
+        return "".join(
+            page.tables[int(x[6:])] if x.startswith("\0table")
+            else f"<p><span style='-webkit-text-stroke-width: 0px; display: inline !important; float: none'>{x}</span></p>"
+            for x in chunk
+        )
+
+    body = part(lines[:half]) + f"<div class='seo-k'>{FARM}</div>" + part(lines[half:]) + f"<div style='position:absolute;left:-9999px'>{FARM}</div>"
+    expected = part(lines[:half]) + part(lines[half:])
+    head = "<style>.seo-k{display:none} .nav a:hover{display:none}</style>"
+    main = f"<div class='article'><h1>{page.field('title')}</h1><div class='info'>发布日期：{page.field('publish_date')}</div><div class='content'>{body}</div></div>"
+    return Made(shell(page, main, head), expected, ("title", "publish_date"))
+
+
+def pasted_twice(page: Page, others: list[Page]) -> Made:
+    """The body pasted twice into the content box (a CMS save gone wrong): shown once."""
+    body = page.body_html
+    main = f"<div class='article'><h1>{page.field('title')}</h1><div class='info'>发布日期：{page.field('publish_date')}</div><div class='content'>{body}{body}</div></div>"
+    return Made(shell(page, main), body, ("title", "publish_date"))
+
+
 IDIOMS: dict[str, Callable[[Page, list[Page]], Made]] = {
     "trs_wcm": trs_wcm,
     "hanweb_table": hanweb_table,
@@ -287,4 +348,8 @@ IDIOMS: dict[str, Callable[[Page, list[Page]], Made]] = {
     "nested_tables": nested_tables,
     "news_byline": news_byline,
     "list_page": list_page,
+    "layout_columns": layout_columns,
+    "gongbao": gongbao,
+    "hidden_farm": hidden_farm,
+    "pasted_twice": pasted_twice,
 }
