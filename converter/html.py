@@ -425,8 +425,9 @@ def _link_list(el: etree._Element) -> bool:
 class _Writer:
     """Turns an element tree into paragraphs: text lines, tables and attachments."""
 
-    def __init__(self, base_url: str | None, newline_is_break: bool, skip: tuple = ()):
+    def __init__(self, base_url: str | None, newline_is_break: bool, skip: tuple = (), info_boxes: tuple = ()):
         self.skip = set(skip)
+        self.info_boxes = set(info_boxes)  # 信息公开 boxes inside the text: read as metadata
         self.paras: list[Para] = []
         self.line = ""
         self.base_url = base_url
@@ -460,6 +461,11 @@ class _Writer:
             text = _squash(el.text_content()).strip()
             if text:
                 self.removed.append(("furniture", "teaser list beside the main text", text[:2000]))
+            return
+        if el in self.info_boxes:
+            self.flush()
+            for line in _text_lines(el):
+                self.removed.append(("metadata", "moved to metadata: page information table", line[:2000]))
             return
         if inner_furniture and tag in BLOCK_TAGS and tag not in {"body", "html"} and _link_list(el):
             self.flush()
@@ -548,6 +554,41 @@ def _base_url(root: etree._Element, meta: dict) -> str | None:
 
 def _outside_lines(root: etree._Element, body: etree._Element) -> list[str]:
     """The text lines of everything but the body, for the record of what was dropped."""
+    return _text_lines(root, body)
+
+
+INFO_BOX_TAGS = ("table", "dl", "ul", "div")
+INFO_BOX_MIN_FIELDS = 3  # labelled fields (索引号, 文号, 发布日期…), given or left empty
+INFO_BOX_SHARE = 0.7  # of the box's lines are those labels and their values
+INFO_BOX_MAX_LINES = 40
+
+
+def info_boxes(body: etree._Element) -> tuple[list[etree._Element], list[str]]:
+    """信息公开 boxes inside the text container (a table, list or div of labelled fields put
+    before the text), and their lines, which page metadata is read from like the lines
+    outside the body."""
+    boxes: list[etree._Element] = []
+    lines: list[str] = []
+    for el in body.iter(*INFO_BOX_TAGS):
+        if el is body or any(b in el.iterancestors() for b in boxes):
+            continue
+        own = _text_lines(el)
+        if not own or len(own) > INFO_BOX_MAX_LINES:
+            continue
+        _, used = pagemeta.info_fields(own)
+        labels = [i for i, line in enumerate(own) if is_label_line(line)]  # empty fields count too
+        fields = used.union(labels)
+        # A box holds fields only: a sentence in it is text, so the element is no box.
+        prose = any(i not in fields and len(line) >= DENSE_MIN_CHARS and SENTENCE_PUNCT.search(line) for i, line in enumerate(own))
+        if not prose and len(labels) >= INFO_BOX_MIN_FIELDS and len(fields) >= INFO_BOX_SHARE * len(own):
+            boxes.append(el)
+            lines += own
+    return boxes, lines
+
+
+def _text_lines(top: etree._Element, body: etree._Element | None = None) -> list[str]:
+    """The text lines under ``top`` (but not under ``body``); a label element followed by its
+    value is one line, label：value."""
     writer = _Writer(None, False)
 
     def walk(el):
@@ -570,7 +611,7 @@ def _outside_lines(root: etree._Element, body: etree._Element) -> list[str]:
         if block:
             writer.flush()
 
-    walk(root)
+    walk(top)
     writer.flush()
     return [p.text for p in writer.paras]
 
@@ -709,7 +750,8 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
         raise no_body(root)
     body = widen_to_header(body)
     outside = _outside_lines(root, body)
-    info, used = pagemeta.info_fields(outside)
+    boxes, box_lines = info_boxes(body)
+    info, used = pagemeta.info_fields(outside + box_lines)
     page.meta = pagemeta.collect(meta_tags, info)
     page.meta["body_by_structure"] = "yes"
     if not page.meta.get("title"):
@@ -717,7 +759,7 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
         if heading:
             page.meta["title"] = heading
 
-    writer = _Writer(base, False, teasers)
+    writer = _Writer(base, False, teasers, boxes)
     writer.walk(body)
     writer.flush()
     page.paras = _drop_broken_title_repeat(_title_paras(writer.paras, page.meta.get("title"), body), writer.removed)

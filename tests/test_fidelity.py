@@ -203,3 +203,15 @@ def test_a_short_issuer_is_completed_from_the_pages_own_site(tmp_path):
 def test_a_doc_number_as_the_first_body_line_split_over_spans_is_read(tmp_path):
     doc = _page(tmp_path, "", f"<div class='a'><h1>关于做好春季农业生产工作的通知</h1><p align='center'><span>示政办发〔</span><span>2021</span><span>〕3号</span></p>{BODY_HTML}</div>")
     assert doc.doc_number == "示政办发〔2021〕3号"
+
+
+def test_an_info_box_inside_the_text_container_is_read_as_metadata_and_recorded(tmp_path):
+    box = (
+        "<div class='xxgk-table'><table><tr><th>索引号</th><td>000014349/2021-00007</td><th>发文字号</th><td>示政发〔2021〕3号</td></tr>"
+        "<tr><th>发文机关</th><td>示范市人民政府</td><th>成文日期</th><td>2021年03月02日</td></tr>"
+        "<tr><th>发布日期</th><td>2021年03月05日</td><th>主题分类</th><td></td></tr></table></div>"
+    )
+    doc = _page(tmp_path, "", f"<div class='a'><h1>关于做好春季农业生产工作的通知</h1><div class='content'>{box}{BODY_HTML}</div></div>")
+    assert (doc.doc_number, doc.written_date, doc.publish_date) == ("示政发〔2021〕3号", "2021-03-02", "2021-03-05")
+    assert "索引号" not in body_text(doc) and "为做好今年春季农业生产工作" in body_text(doc)
+    assert any(r.step == "metadata" and "000014349" in r.text for r in doc.record.removed)

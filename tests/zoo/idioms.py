@@ -333,6 +333,23 @@ def pasted_twice(page: Page, others: list[Page]) -> Made:
     return Made(shell(page, main), body, ("title", "publish_date"))
 
 
+def box_inside_content(page: Page, others: list[Page]) -> Made:
+    """The info box inside the content container, before the text (div.xxgk-table, as
+    scrapers of such sites strip it), with a print/close box after the text."""
+    e = page.entry
+    rows = "".join(
+        f"<tr><th>{a}</th><td>{x}</td><th>{b}</th><td>{y}</td></tr>"
+        for (a, x), (b, y) in zip(_pairs(e)[0::2], _pairs(e)[1::2])
+    )
+    body = page.body_html
+    main = (
+        f"<div class='article'><h1>{e['title']}</h1><div class='article-content'>"
+        f"<div class='xxgk-table'><table>{rows}</table></div>{body}"
+        "<div class='xxgk-down-box'><a href='javascript:window.print()'>【打印】</a><a href='javascript:window.close()'>【关闭】</a></div></div></div>"
+    )
+    return Made(shell(page, main), body, ALL_FIELDS)
+
+
 IDIOMS: dict[str, Callable[[Page, list[Page]], Made]] = {
     "trs_wcm": trs_wcm,
     "hanweb_table": hanweb_table,
@@ -352,4 +369,5 @@ IDIOMS: dict[str, Callable[[Page, list[Page]], Made]] = {
     "gongbao": gongbao,
     "hidden_farm": hidden_farm,
     "pasted_twice": pasted_twice,
+    "box_inside_content": box_inside_content,
 }
