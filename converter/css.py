@@ -19,7 +19,10 @@ from tinycss2 import ast
 
 # A length at or beyond this many pixels to the left/top is off every screen.
 OFF_SCREEN_PX = -999
-_PX_PER = {"px": 1.0, "em": 16.0, "rem": 16.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "vw": 19.2, "vh": 10.8, "%": 10.0}
+_PX_PER = {
+    "px": 1.0, "em": 16.0, "rem": 16.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0,
+    "cm": 96 / 2.54, "mm": 96 / 25.4, "vw": 19.2, "vh": 10.8, "%": 10.0,
+}
 _OFFSETS = ("left", "top", "right", "bottom")
 _MARGINS = ("margin-left", "margin-top", "text-indent")
 
@@ -88,10 +91,12 @@ def _zero_function(d: Decl | None, name: str) -> bool:
     zero (or, for inset, at least half the box, which leaves nothing)."""
     if not d or not d.value or not isinstance(d.value[0], ast.FunctionBlock) or d.value[0].lower_name != name:
         return False
-    nums = [_px(t) for t in d.value[0].arguments if t.type in ("number", "dimension", "percentage")]
+    args = [t for t in d.value[0].arguments if t.type in ("number", "dimension", "percentage")]
+    if not args:
+        return False
     if name == "inset":
-        return bool(nums) and all(t.type == "percentage" and t.value >= 50 for t in d.value[0].arguments if t.type in ("number", "dimension", "percentage"))
-    return bool(nums) and all(n == 0 for n in nums)
+        return all(t.type == "percentage" and t.value >= 50 for t in args)
+    return all(_px(t) == 0 for t in args)
 
 
 def hides(decls: Decls) -> str | None:
