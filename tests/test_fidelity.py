@@ -3,8 +3,6 @@ general rules that keep it (hidden means hidden; a duplicate is a repeated block
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from converter import clean
@@ -93,7 +91,7 @@ def test_a_body_with_a_long_table_keeps_the_table_the_signature_and_the_date(tmp
 
 # ---------------------------------------------------------------- metadata from more templates
 
-from converter import dates, pagemeta  # noqa: E402
+from converter import dates, pagemeta
 
 
 def _page(tmp_path, head: str, main: str):
@@ -142,13 +140,19 @@ def test_an_issuer_stated_only_in_the_content_source_meta_is_the_issuer(tmp_path
 @pytest.mark.parametrize(
     "box",
     [
-        "<table><tr><th>信息索引号</th><td>000014349/2021-00007</td><th>公开日期</th><td>2021-03-05</td></tr>"
-        "<tr><th>文件编号</th><td>示政发〔2021〕3号</td><th>效力状况</th><td>有效</td></tr></table>",
-        "<dl><dt>名称</dt><dd>关于做好春季农业生产工作的通知</dd><dt>发布机构</dt><dd>示范市人民政府</dd>"
-        "<dt>文件编号</dt><dd>示政发〔2021〕3号</dd><dt>生成日期</dt><dd>2021-03-02</dd><dt>公开日期</dt><dd>2021-03-05</dd></dl>",
-        "<div class='x'><div><span>名称</span><span>关于做好春季农业生产工作的通知</span></div><div><span>索引号</span><span>000014349/2021-00007</span></div>"
-        "<div><span>发文字号</span><span>示政发〔2021〕3号</span></div><div><span>发布机构</span><span>示范市人民政府</span></div>"
-        "<div><span>发布日期</span><span>2021-03-05</span></div><div><span>责任部门</span><span>办公室</span></div></div>",
+        (
+            "<table><tr><th>信息索引号</th><td>000014349/2021-00007</td><th>公开日期</th><td>2021-03-05</td></tr>"
+            "<tr><th>文件编号</th><td>示政发〔2021〕3号</td><th>效力状况</th><td>有效</td></tr></table>"
+        ),
+        (
+            "<dl><dt>名称</dt><dd>关于做好春季农业生产工作的通知</dd><dt>发布机构</dt><dd>示范市人民政府</dd>"
+            "<dt>文件编号</dt><dd>示政发〔2021〕3号</dd><dt>生成日期</dt><dd>2021-03-02</dd><dt>公开日期</dt><dd>2021-03-05</dd></dl>"
+        ),
+        (
+            "<div class='x'><div><span>名称</span><span>关于做好春季农业生产工作的通知</span></div><div><span>索引号</span><span>000014349/2021-00007</span></div>"
+            "<div><span>发文字号</span><span>示政发〔2021〕3号</span></div><div><span>发布机构</span><span>示范市人民政府</span></div>"
+            "<div><span>发布日期</span><span>2021-03-05</span></div><div><span>责任部门</span><span>办公室</span></div></div>"
+        ),
     ],
 )
 def test_info_boxes_with_bare_label_cells_give_the_fields_and_stay_out_of_the_text(tmp_path, box):

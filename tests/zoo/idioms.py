@@ -18,8 +18,8 @@ the text of the body markup; only the fields the page shows are scored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .source import Page
 

@@ -55,7 +55,7 @@ def _lines(el: etree._Element) -> tuple[list[str], list[str]]:
         tag = sub.tag.lower() if isinstance(sub.tag, str) else ""
         if tag == "table" and sub.getparent() is not None and not any(a.tag == "table" for a in sub.iterancestors()):
             tables.append(etree.tostring(sub, encoding="unicode", method="html", with_tail=False))
-            lines.append("\0table%d" % (len(tables) - 1))
+            lines.append(f"\0table{len(tables) - 1}")
         if tag in ("p", "div", "h1", "h2", "h3", "h4", "li", "center") and not any(a.tag == "table" for a in sub.iterancestors()):
             if sub.find(".//p") is not None or sub.find(".//div") is not None:
                 continue
