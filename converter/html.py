@@ -570,7 +570,7 @@ def info_boxes(body: etree._Element) -> tuple[list[etree._Element], list[str]]:
     boxes: list[etree._Element] = []
     lines: list[str] = []
     for el in body.iter(*INFO_BOX_TAGS):
-        if el is body or any(b in el.iterancestors() for b in boxes):
+        if el is body or any(b in el.iterancestors() for b in boxes) or _blocks_exceed(el, INFO_BOX_MAX_LINES):
             continue
         own = _text_lines(el)
         if not own or len(own) > INFO_BOX_MAX_LINES:
@@ -584,6 +584,18 @@ def info_boxes(body: etree._Element) -> tuple[list[etree._Element], list[str]]:
             boxes.append(el)
             lines += own
     return boxes, lines
+
+
+_BLOCK_TUPLE = tuple(BLOCK_TAGS)
+
+
+def _blocks_exceed(el: etree._Element, limit: int) -> bool:
+    """More than ``limit`` block elements under ``el``; stops counting there, so asking it of
+    every element of a deep page stays linear."""
+    for i, _ in enumerate(el.iter(*_BLOCK_TUPLE)):
+        if i > limit:
+            return True
+    return False
 
 
 def _text_lines(top: etree._Element, body: etree._Element | None = None) -> list[str]:
