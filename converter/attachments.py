@@ -99,9 +99,13 @@ def promote(result: Result) -> None:
         page = pages.get(page_file)
         if page is None:  # the page had no text at all (only an image): did it fail for that?
             failed = [p for p in result.problems if p.file == page_file and p.reason.startswith(_rules()[4])]
-            if not failed:
+            # A page whose document is only an image or a file (a notice, not a failure) is a
+            # wrapper too when that file was saved with it.
+            shown_as_file = [n for n in result.notices if n.file == page_file and n.kind in ("image", "attachment")]
+            if not failed and not shown_as_file:
                 continue
             result.problems = [p for p in result.problems if p not in failed]
+            result.notices = [n for n in result.notices if n not in shown_as_file]
             merged = _stand_in(att, page_file)
         elif _own_text(page) <= limit:
             merged = _merge(page, att)
