@@ -27,7 +27,8 @@ Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
 
 def encode_outcome(outcome: Outcome) -> dict[str, Any]:
     docs, problems = outcome
-    return {"docs": [_encode_doc(d) for d in docs], "problems": [[f, _encode_text(r)] for f, r in problems]}
+    # A problem's kind: None for a failure, "list"/"image"/"attachment" for a page that is no document.
+    return {"docs": [_encode_doc(d) for d in docs], "problems": [[f, _encode_text(r), kind] for f, r, kind in problems]}
 
 
 def _encode_text(v: str) -> str | dict[str, Any]:
@@ -194,6 +195,6 @@ def decode_outcome(v: Any) -> Outcome:
     docs = [_doc(d) for d in v["docs"]]
     problems = []
     for p in v["problems"]:
-        file, reason = p
-        problems.append((_str(file), _text(reason)))
+        file, reason, kind = p
+        problems.append((_str(file), _text(reason), None if kind is None else _str(kind)))
     return docs, problems

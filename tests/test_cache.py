@@ -224,7 +224,8 @@ def test_a_cached_outcome_reads_back_equal_field_for_field(sample_docs):
     docs.append(dataclasses.replace(docs[0], blocks=[*docs[0].blocks, table], clauses=[clause]))
     assert len(entries.encode_outcome((docs[-1:], []))["docs"][0]["clauses"][0]) == len(dataclasses.fields(Clause))
     for d in docs:
-        assert entries.decode_outcome(json_round_trip(entries.encode_outcome(([d], [("x", "y")])))) == ([d], [("x", "y")])
+        problems = [("x", "y", None), ("list.html", "not a document: a list page", "list")]
+        assert entries.decode_outcome(json_round_trip(entries.encode_outcome(([d], problems)))) == ([d], problems)
 
 
 def json_round_trip(v):

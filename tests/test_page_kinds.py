@@ -96,3 +96,15 @@ def test_check_reports_a_list_page_as_a_warning_naming_the_file(tmp_path):
     lines = out.splitlines()
     assert code == 0, out
     assert any(line.startswith("sources/list.html: (source): warning: not a document: a list page") for line in lines)
+
+
+def test_a_list_page_stays_a_notice_when_taken_from_the_cache(tmp_path, capsys):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "list.html").write_text(list_page(), encoding="utf-8")
+    args = ["build", "--sources", str(src), "--out", str(tmp_path / "docs"), "--cache", str(tmp_path / "cache")]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "notice:" in out and "list page" in out and "1 unchanged" in out
