@@ -198,7 +198,10 @@ def extract(doc: DocumentText) -> PolicyDocument:
             source[key] = src.meta.extra[key]
     extra = {k: page[k] for k in ("disclosure", "author") if page.get(k)}
     topics = overrides.get("topics") or page.get("topics") or []
-    clauses = validity.extract(title, blocks, doc_number, doc_type, cites, header.attachments)
+    # The date the text itself is signed or captioned with, whatever the page's info box says:
+    # 自公布之日起施行 counts from it (an info box's 成文日期 may be the date the page was posted).
+    text_date = (header.signatures[0][1] if header.signatures else None) or _caption_date(blocks)
+    clauses = validity.extract(title, blocks, doc_number, doc_type, cites, header.attachments, text_date)
     return PolicyDocument(
         slug=slug_for(doc),
         title=title,

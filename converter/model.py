@@ -190,7 +190,7 @@ class Clause:
 
     kind: str
     quote: str  # the sentence as written
-    date: str | None = None  # ISO: 施行日期, last day, or the extended last day
+    date: str | None = None  # ISO: 施行日期 (with ``event``: the text's own date), last day, extended last day, or an amendment's date
     start: str | None = None  # 有效期自…: the first day
     event: str | None = None  # 印发/公布…: the 施行日期 is the document's own date of that act
     n: int | None = None  # 有效期N年/N个月

@@ -466,11 +466,11 @@ def render(
 
 RELATION_LISTS = (  # (front-matter key, heading on the page)
     ("repeals", "本文废止的文件"), ("repealed_by", "废止本文的文件"),
-    ("amends", "本文修改的文件"), ("amended_by", "修改本文的文件"),
+    ("amends", "本文修改的文件"), ("amended_by", "修改本文的文件"), ("revised_by", "修订沿革"),
     ("extends", "本文延长有效期的文件"), ("extended_by", "延长本文有效期的文件"),
     ("interprets", "本文解读的文件"), ("interpreted_by", "政策解读"),
 )
-META_LISTS = ("repeals", "repealed_by", "amends", "amended_by", "interprets", "interpreted_by")
+META_LISTS = ("repeals", "repealed_by", "amends", "amended_by", "revised_by", "interprets", "interpreted_by")
 
 
 def status_badge(doc: PolicyDocument) -> str:
@@ -487,6 +487,8 @@ AMENDED = "已被修改"
 
 def _relation_entry(r: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {"title": r.title, "doc_number": r.doc_number}
+    if r.date:
+        entry["date"] = r.date
     if r.target:
         entry["page"] = f"policies/{r.target}/"
     elif r.stub:
@@ -511,6 +513,8 @@ def validity_meta(doc: PolicyDocument) -> dict[str, Any]:
         "status_as_of": v.as_of,
         "status_evidence": v.evidence,
     }
+    if v.date_note:
+        data["effective_date_note"] = v.date_note
     for key in META_LISTS:
         data[key] = [_relation_entry(r) for r in v.relations.get(key, [])]
     return data
@@ -542,6 +546,8 @@ def status_md(doc: PolicyDocument) -> list[str]:
     elif v.evidence:
         where = f"（见[{esc(_title_of(v, v.evidence_from))}]({v.evidence_from}.md)）" if v.evidence_from else ""
         lines += [f"依据：“{esc(v.evidence)}”{where}", "{: .status-evidence }", ""]
+        if v.date_note:
+            lines += [esc(v.date_note), "{: .status-evidence }", ""]
     elif v.status == "unknown":
         lines += ["本文没有写明施行日期或有效期，本库也没有文件废止或修改它：时效不详，请以发文机关公布的为准。", "{: .status-evidence }", ""]
     lines += ["</div>", ""]
@@ -585,7 +591,7 @@ def relations_md(doc: PolicyDocument) -> list[str]:
             continue
         lines += [f"**{heading}**", ""]
         for r in rels:
-            line = f"- {_relation_link(r)}"
+            line = f"- {r.date} {_relation_link(r)}" if r.date else f"- {_relation_link(r)}"
             if r.unconfirmed:
                 options = "、".join(f"[{esc(c)}]({c}.md)" for c in r.candidates)
                 line += " <small>未确认" + (f"：可能是 {options}" if options else "：两份文件互相声称废止或修改对方") + "</small>"

@@ -30,14 +30,16 @@ LABELS = {
     "in_force": "现行有效", "not_yet_in_force": "尚未生效", "expired": "已失效", "repealed": "已废止", "unknown": "时效不详",
 }
 AMENDED_NOTE = "已被修改"
-# A relation as read in the text of its source, and as seen from its target.
+# A relation as read in the text of its source, and as seen from its target. ``revised_by``: an
+# amendment the document's text already incorporates (its history note, dated before the text):
+# 修订沿革, not 已被修改.
 INVERSE = {
-    "repeals": "repealed_by", "amends": "amended_by", "amended_by": "amends",
+    "repeals": "repealed_by", "amends": "amended_by", "amended_by": "amends", "revised_by": "amends",
     "extends": "extended_by", "interprets": "interpreted_by",
 }
 LIST_KINDS = ("repeals", "repealed_by", "amends", "amended_by", "interprets", "interpreted_by")
 RELATION_NAMES = {
-    "repeals": "废止", "repealed_by": "被废止", "amends": "修改", "amended_by": "被修改",
+    "repeals": "废止", "repealed_by": "被废止", "amends": "修改", "amended_by": "被修改", "revised_by": "修订",
     "extends": "延长有效期", "extended_by": "有效期被延长", "interprets": "解读", "interpreted_by": "被解读",
 }
 
@@ -75,6 +77,7 @@ class Relation:
     candidates: tuple[str, ...] = ()  # ambiguous: every document it could mean
     unconfirmed: bool = False
     compare: str | None = None  # the 修订前后对照 page (converter/compare.py)
+    date: str | None = None  # the amendment's date, when the text gives it (根据2005年12月19日《…》修订)
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Validity:
     expiry_date: str | None = None
     relations: dict[str, list[Relation]] = field(default_factory=dict)
     note: str | None = None  # 已被修改, or a repeal still to come
+    date_note: str | None = None  # the text's own date and the page's info box disagree: which was used
 
     @property
     def label(self) -> str:
@@ -123,6 +127,28 @@ def dates_of(d: PolicyDocument, event_dates: dict[str, tuple[str, ...]]) -> tupl
         elif c.kind == "extension" and c.date and (expiry is None or c.date > expiry):
             expiry, exp_clause = c.date, c
     return effective, expiry, eff_clause, exp_clause
+
+
+DATE_NAMES = {"written_date": "成文日期", "publish_date": "发布日期"}
+
+
+def date_note(d: PolicyDocument, clause: Clause | None, event_dates: dict[str, tuple[str, ...]]) -> str | None:
+    """When a 施行 clause counted from the document's own act (自公布之日起) took the date its text
+    is signed with and the page's info box gives another, say so: the box may be a posting date."""
+    if clause is None or not (clause.event and clause.date):
+        return None
+    for f in event_dates.get(clause.event, ()):
+        value = getattr(d, f)
+        if value and value != clause.date:
+            return f"施行日期按正文所署日期 {clause.date} 计；网页所标{DATE_NAMES[f]}为 {value}，两者不一致。"
+        if value:
+            return None
+    return None
+
+
+def is_history(amended_on: str | None, d: PolicyDocument) -> bool:
+    """An amendment dated no later than the document's own text is already in it (修订沿革)."""
+    return bool(amended_on and d.date and amended_on <= d.date)
 
 
 class _Stubs:
@@ -167,16 +193,22 @@ class _Stubs:
 def _read_relations(corpus: Corpus, index: _Index) -> list[Relation]:
     """Every relation clause's targets, resolved; ambiguous ones reported."""
     out: list[Relation] = []
-    seen: set[tuple[str, str, str | None, str | None]] = set()
+    seen: set[tuple[str, str, str | None, str | None, str | None]] = set()
     stubs = _Stubs(corpus)
     for d in corpus.docs:
         for c in d.clauses:
             if c.kind not in INVERSE:
                 continue
+            history = c.kind == "amended_by" and is_history(c.date, d)
             for t in c.targets:
                 found, _ = index.resolve(t, d.slug)
-                r = Relation(c.kind, t.title, t.doc_number, c.quote, d.slug)
-                if len(found) == 1:
+                r = Relation("revised_by" if history else c.kind, t.title, t.doc_number, c.quote, d.slug, date=c.date)
+                if history:
+                    # One title for several decisions: only the one of that date is this step;
+                    # one not in the library stays a dated entry (its citation has its stub).
+                    dated = [s for s in found if corpus.by_slug[s].date == c.date]
+                    r.target = dated[0] if len(dated) == 1 else None
+                elif len(found) == 1:
                     r.target = found[0]
                 elif found:
                     r.candidates, r.unconfirmed = tuple(found), True
@@ -186,7 +218,7 @@ def _read_relations(corpus: Corpus, index: _Index) -> list[Relation]:
                     )
                 else:
                     r.stub = stubs.stub(d.slug, t, c.kind)
-                key = (r.kind, r.by, r.target, r.stub)
+                key = (r.kind, r.by, r.target, r.stub, r.date)
                 if not (r.target or r.stub) or key not in seen:  # one document named twice by one text
                     seen.add(key)
                     out.append(r)
@@ -220,11 +252,14 @@ def _lists(doc: PolicyDocument, relations: list[Relation], by_slug: dict[str, Po
     out: dict[str, list[Relation]] = {}
     for r in relations:  # the relations stated by the document or naming it (see _by_document)
         if r.by == doc.slug:
-            seen = Relation(r.kind, r.title, r.doc_number, r.clause, r.by, r.target, r.stub, r.candidates, r.unconfirmed, r.compare)
+            seen = Relation(r.kind, r.title, r.doc_number, r.clause, r.by, r.target, r.stub, r.candidates, r.unconfirmed, r.compare, r.date)
         elif r.target == doc.slug:
-            seen = Relation(INVERSE[r.kind], None, None, r.clause, r.by, r.by, None, (), r.unconfirmed, r.compare)
+            seen = Relation(INVERSE[r.kind], None, None, r.clause, r.by, r.by, None, (), r.unconfirmed, r.compare, r.date)
         else:
             continue
+        amended_on = seen.date or (by_slug[seen.target].date if seen.target else None)
+        if seen.kind == "amended_by" and is_history(amended_on, doc):  # a decision the text already took in
+            seen.kind, seen.date, seen.compare = "revised_by", amended_on, None
         if seen.target:
             seen.title, seen.doc_number = by_slug[seen.target].title, by_slug[seen.target].doc_number
         out.setdefault(seen.kind, []).append(seen)
@@ -234,7 +269,7 @@ def _lists(doc: PolicyDocument, relations: list[Relation], by_slug: dict[str, Po
         for r in items:
             if not (r.target and any(u.target == r.target for u in unique)):
                 unique.append(r)
-        out[kind] = unique
+        out[kind] = sorted(unique, key=lambda r: r.date or "") if kind == "revised_by" else unique
     return dict(sorted(out.items()))
 
 
@@ -296,6 +331,8 @@ def apply(corpus: Corpus, index: _Index, as_of: str | None = None) -> None:
         if r.target and not r.unconfirmed and r.kind in ("repeals", "amends", "amended_by"):
             old, new = (r.by, r.target) if r.kind == "amended_by" else (r.target, r.by)
             kind = "repeals" if r.kind == "repeals" else "amends"
+            if kind == "amends" and is_history(corpus.by_slug[new].date, corpus.by_slug[old]):
+                continue  # the amended text already incorporates the decision: nothing to apply
             if compare.comparable(corpus.by_slug[old], corpus.by_slug[new], kind):
                 r.compare = compare.page_id(old, new)
     event_dates = patterns().event_dates
@@ -304,4 +341,5 @@ def apply(corpus: Corpus, index: _Index, as_of: str | None = None) -> None:
     touching = _by_document(relations)
     for d in corpus.docs:
         d.validity = decide(d, _lists(d, touching.get(d.slug, []), corpus.by_slug), as_of, in_effect, own[d.slug])
+        d.validity.date_note = date_note(d, own[d.slug][2], event_dates)
     corpus.missing = dict(sorted(corpus.missing.items()))

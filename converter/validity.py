@@ -236,14 +236,20 @@ def _relation_clauses(texts: list[str], i: int, start: int, end: int, own: _Own,
         mode = "after" if rp.targets == "title" else rp.targets
         targets: list[Citation] = []
         lines: list[tuple[Citation, str]] = []
-        # A history line names each amending decision in turn: every match counts for `first`.
-        for m in rp.pattern.finditer(text, start, end):
-            targets += _targets(text, (start, end), m, mode, own, p)
+        quote = text[start:end].strip()
+        if mode == "first":
+            # A history note names each amending decision in turn (often all under one title):
+            # each match is its own clause, with its own date and its own words quoted.
+            steps = [c for m in rp.pattern.finditer(text, start, end) for c in _step(text, (start, end), m, rp.kind, own, p)]
+            out += steps
+            if steps:
+                done.add(rp.kind)
+            continue
+        m = rp.pattern.search(text, start, end)
+        if m:
+            targets = _targets(text, (start, end), m, mode, own, p)
             if rp.targets == "list" and not is_title:
                 lines = _list_targets(texts, i, own, p)
-            if mode != "first":
-                break
-        quote = text[start:end].strip()
         if targets:
             out.append(Clause(rp.kind, quote, targets=targets))
         # Each listed document's evidence is the sentence and its own line of the list.
@@ -251,6 +257,19 @@ def _relation_clauses(texts: list[str], i: int, start: int, end: int, own: _Own,
         if targets or lines:
             done.add(rp.kind)
     return out
+
+
+_STEP_END = re.compile(r"[》〉]\s*(?:第[一二三四五六七八九十]+次)?修(?:订|正)")
+
+
+def _step(text: str, sentence: tuple[int, int], m: re.Match[str], kind: str, own: _Own, p: Patterns) -> list[Clause]:
+    """One step of a history note (根据2005年12月19日《…的决定》第一次修订): its target and date."""
+    targets = _targets(text, sentence, m, "first", own, p)
+    if not targets:
+        return []
+    close = _STEP_END.search(text, m.end(), sentence[1])
+    quote = text[m.start() : close.end() if close else sentence[1]].strip()
+    return [Clause(kind, quote, date=dates.parse(m.groupdict().get("date")), targets=targets)]
 
 
 def _interprets(title: str, doc_type: str | None, cites: list[Citation], own: _Own, p: Patterns) -> list[Clause]:
@@ -275,7 +294,7 @@ def _same(a: Clause, b: Clause) -> bool:
     if a.kind != b.kind:
         return False
     if a.kind in RELATION_KINDS:
-        return [(t.title, t.doc_number) for t in a.targets] == [(t.title, t.doc_number) for t in b.targets]
+        return a.date == b.date and [(t.title, t.doc_number) for t in a.targets] == [(t.title, t.doc_number) for t in b.targets]
     return (a.date, a.start, a.event, a.n, a.unit) == (b.date, b.start, b.event, b.n, b.unit)
 
 
@@ -291,16 +310,17 @@ _GAP = "\u3000"  # 第五条　本办法…: the space a 条 number is written w
 
 def _merge(found: list[Clause]) -> list[Clause]:
     """Each clause once, and each target once per relation kind: a title-only target named again
-    with its 文号 (the title, then the body's 决定废止《…》（…号）) is one target, with the 文号."""
+    with its 文号 (the title, then the body's 决定废止《…》（…号）) is one target, with the 文号.
+    Dated steps of a history note stay apart: three decisions may share one title."""
     out: list[Clause] = []
-    seen: dict[tuple[str, str], Citation] = {}
+    seen: dict[tuple[str, str | None, str], Citation] = {}
     for c in found:
         if any(_same(c, o) for o in out):
             continue
         if c.kind in RELATION_KINDS or c.kind == "interprets":
             kept = []
             for t in c.targets:
-                keys = [(c.kind, k) for k in (t.doc_number and "#" + t.doc_number, t.title and citations.title_key(t.title)) if k]
+                keys = [(c.kind, c.date, k) for k in (t.doc_number and "#" + t.doc_number, t.title and citations.title_key(t.title)) if k]
                 known = next((seen[k] for k in keys if k in seen), None)
                 if known is None:
                     kept.append(t)
@@ -319,10 +339,12 @@ def _merge(found: list[Clause]) -> list[Clause]:
 
 def extract(
     title: str, blocks: list[Block], own_number: str | None = None, doc_type: str | None = None,
-    cites: list[Citation] | None = None, attachments: Iterable[str] = (),
+    cites: list[Citation] | None = None, attachments: Iterable[str] = (), text_date: str | None = None,
 ) -> list[Clause]:
     """Every validity clause of a document, in reading order, each once (the body is read before
-    the title, so a target's evidence is the sentence of the body that names it when there is one)."""
+    the title, so a target's evidence is the sentence of the body that names it when there is one).
+    ``text_date``: the date the document's own text is signed or captioned with (落款, 令, 题注);
+    a clause counted from the document's own act (自公布之日起施行) takes it as its date."""
     p = patterns()
     own_keys = citations.own_keys(title)
     names_target = any(rp.targets == "title" and rp.pattern.search(title) for rp in p.relations)
@@ -346,4 +368,7 @@ def extract(
             found += _relation_clauses(texts, i, start, end, own, p, False)
     found += _relation_clauses([title], 0, 0, len(title), own, p, True)
     found += _interprets(title, doc_type, cites or [], own, p)
+    for c in found:
+        if c.kind == "effective" and c.event and not c.date:
+            c.date = text_date
     return _merge(found)

@@ -59,7 +59,9 @@ LINES = [
      ("（1994年1月28日中华人民共和国国务院令第142号发布　根据2005年12月19日《国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定》"
       "第一次修订　根据2008年2月18日《国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定》第二次修订　"
       "根据2011年7月19日《国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定》第三次修订　2018年12月18日中华人民共和国国务院令第707号第四次修订）"),
-     [("amended_by", None, None, None, [("国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定", None)])]),
+     # Three decisions under one title: three steps, each with its own date.
+     [("amended_by", day, None, None, [("国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定", None)])
+      for day in ("2005-12-19", "2008-02-18", "2011-07-19")]),
     ("govcn_content_5351177", "中华人民共和国个人所得税法实施条例",
      "纳税人发现扣缴义务人提供或者扣缴申报的个人信息、所得、扣缴税款等与实际情况不符的，有权要求扣缴义务人修改。扣缴义务人拒绝修改的，纳税人应当报告税务机关，税务机关应当及时处理。", []),
     ("govcn_content_5351177", "中华人民共和国个人所得税法实施条例", "第三十六条　本条例自2019年1月1日起施行。", [("effective", "2019-01-01", None, None, [])]),
@@ -336,6 +338,55 @@ def test_two_documents_repealing_each_other_are_reported_and_neither_is_repealed
     assert any("each say it repeals the other" in w for w in c.warnings)
 
 
+HISTORY = FIXTURES / "history"
+
+
+def _history(as_of: str = AS_OF):
+    docs = [d for path in list_sources(HISTORY) for d in convert_source(path, ROOT)[0]]
+    return link(docs, as_of)
+
+
+def test_a_clause_counted_from_publication_takes_the_date_the_text_is_signed_with_and_flags_the_info_box():
+    c = _history()
+    v = c.by_slug["ling_2019_240"].validity
+    assert c.by_slug["ling_2019_240"].written_date == "2021-06-15"  # the info box, as the page says
+    assert (v.status, v.effective_date) == ("in_force", "2019-09-29")
+    assert v.date_note == "施行日期按正文所署日期 2019-09-29 计；网页所标成文日期为 2021-06-15，两者不一致。"
+    page = pipeline.pages(c)["policies/ling_2019_240.md"]
+    assert _front(page)["effective_date_note"] == v.date_note and v.date_note in page.split("---\n", 2)[2]
+    # Where the text's date and the info box agree there is nothing to flag.
+    assert c.by_slug["xiugai_2021_2"].validity.date_note is None
+    assert "effective_date_note" not in _front(pipeline.pages(c)["policies/xiugai_2021_2.md"])
+
+
+def test_a_signed_date_is_used_only_for_a_clause_counted_from_the_documents_own_act():
+    found = validity.extract("某某办法", [Block("para", "本办法自2020年1月1日起施行。"), Block("para", "本决定自印发之日起施行。")],
+                             text_date="2019-12-20")
+    assert [(c.date, c.event) for c in found] == [("2020-01-01", None), ("2019-12-20", "印发")]
+
+
+def test_amendments_in_a_documents_history_note_are_its_history_and_a_later_one_amends_it():
+    c = _history()
+    v = c.by_slug["tiaoli_2018_9"].validity
+    # 2014 and 2016 are in the 2018 text's caption: 修订沿革, the 2014 decision linked by its date.
+    assert [(r.date, r.target) for r in v.relations["revised_by"]] == [("2014-03-01", "xiugai_2014_3"), ("2016-07-08", None)]
+    # The 2021 decision comes after the text: it amends it (已被修改), with a comparison.
+    assert [r.target for r in v.relations["amended_by"]] == ["xiugai_2021_2"]
+    assert (v.status, v.note) == ("in_force", "已被修改")
+    pages = pipeline.pages(c)
+    assert any(p.startswith("compare/tiaoli_2018_9-") for p in pages)
+    assert len([p for p in pages if p.startswith("compare/")]) == 1  # none for the decision already in the text
+    meta = _front(pages["policies/tiaoli_2018_9.md"])
+    assert [(e["date"], e["clause"].split("《")[0]) for e in meta["revised_by"]] == [("2014-03-01", "根据2014年3月1日"), ("2016-07-08", "根据2016年7月8日")]
+
+
+def test_without_the_later_decision_a_consolidated_text_is_not_amended():
+    c = link([d for path in list_sources(HISTORY) if path.stem != "xiugai_2021_2" for d in convert_source(path, ROOT)[0]], AS_OF)
+    v = c.by_slug["tiaoli_2018_9"].validity
+    assert (v.note, v.relations.get("amended_by")) == (None, None)
+    assert [r.target for r in c.by_slug["xiugai_2014_3"].validity.relations["amends"]] == ["tiaoli_2018_9"]
+
+
 # --- the pages --------------------------------------------------------------------------------
 
 
@@ -472,11 +523,8 @@ def test_reference_corpus_statuses_rest_on_their_clauses():
     s = {k: (d.validity.status, d.validity.effective_date) for k, d in by_file.items()}
     assert s["govcn_content_5341736"] == ("in_force", "2019-03-01")
     assert s["govcn_content_5351177"] == ("in_force", "2019-01-01")
-    assert s["jxgov_art_4975_1566791"] == ("in_force", by_file["jxgov_art_4975_1566791"].publish_date)
-    # 个人所得税法实施条例: amended three times by decisions not in the library, each waiting in 待收录.
-    amended = by_file["govcn_content_5351177"].validity.relations["amended_by"]
-    assert [(r.title, c.missing[r.stub].relations) for r in amended] == [
-        ("国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定", [("amended_by", "govcn_content_5351177")])]
+    # 自公布之日起施行: the date the 令 is signed with, not the info box's 成文日期 (tested below).
+    assert s["jxgov_art_4975_1566791"] == ("in_force", "2018-05-09")
     repealed = by_file["jxgov_art_4975_1566791"].validity.relations["repeals"]
     assert [(r.title, r.doc_number, bool(r.stub)) for r in repealed] == [("江西省著名商标认定和保护办法", "江西省人民政府令第161号", True)]
     # Its stub was made by the bare 令 number in the text; the repeal clause gives it its title.
@@ -484,6 +532,33 @@ def test_reference_corpus_statuses_rest_on_their_clauses():
     # Every other page has no clause of its kind: unknown, whatever its age or title.
     clauses_found = {"govcn_content_5341736", "govcn_content_5351177", "jxgov_art_4975_1566791", "jxgov_art_14236_1505204"}
     assert {k for k, (st, _) in s.items() if st != "unknown"} <= clauses_found
+
+
+@pytest.mark.skipif(not RAW.is_dir(), reason="the shared reference corpus is not next to the project")
+def test_a_decree_in_force_from_its_publication_counts_from_the_date_it_is_signed_with():
+    # The page's info box says 成文日期 2020-03-11 (when it was posted); the 令 is signed 2018年5月9日.
+    docs, _ = convert_source(RAW / "jxgov_art_4975_1566791.html", ROOT)
+    v = link(docs, AS_OF).by_slug["jxgov_art_4975_1566791"].validity
+    assert (v.status, v.effective_date) == ("in_force", "2018-05-09")
+    assert v.evidence.endswith("现予公布，自公布之日起施行。")
+    assert v.date_note == "施行日期按正文所署日期 2018-05-09 计；网页所标发布日期为 2020-03-11，两者不一致。"
+
+
+@pytest.mark.skipif(not RAW.is_dir(), reason="the shared reference corpus is not next to the project")
+def test_the_amendments_a_consolidated_text_lists_in_its_caption_are_its_history_each_dated():
+    docs, _ = convert_source(RAW / "govcn_content_5351177.html", ROOT)
+    c = link(docs, AS_OF)
+    v = c.by_slug["govcn_content_5351177"].validity
+    # Three decisions under one title, all before the 2018 text: 修订沿革, not 已被修改.
+    assert (v.status, v.note, v.relations.get("amended_by")) == ("in_force", None, None)
+    title = "国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定"
+    assert [(r.date, r.title, r.clause) for r in v.relations["revised_by"]] == [
+        (day, title, f"根据{said}《{title}》第{n}次修订")
+        for day, said, n in (("2005-12-19", "2005年12月19日", "一"), ("2008-02-18", "2008年2月18日", "二"), ("2011-07-19", "2011年7月19日", "三"))]
+    assert not any(m.relations for m in c.missing.values())  # no stub says these decisions amended it
+    page = pipeline.pages(c)["policies/govcn_content_5351177.md"]
+    assert "**修订沿革**" in page and "修改本文的文件" not in page and "已被修改" not in page
+    assert "- 2008-02-18 《国务院关于修改〈中华人民共和国个人所得税法实施条例〉的决定》" in page
 
 
 @pytest.mark.skipif(not RAW.is_dir(), reason="the shared reference corpus is not next to the project")
