@@ -45,9 +45,9 @@ check: venv
 ## Holds the locks of docs/ (read) and site/ (written): a second `make site` or `make docs`
 ## meanwhile stops with "another build is running" instead of racing this one.
 site: office-deps docs
-	$(BIN)/python -m converter.lock docs site -- sh -c '\
+	$(BIN)/python -m converter.runtime.lock docs site -- sh -c '\
 	  SOURCE_DATE_EPOCH=$$($(BIN)/python -m converter epoch) $(BIN)/mkdocs build --strict --quiet && \
-	  $(BIN)/python -m converter.search site'
+	  $(BIN)/python -m converter.search.index site'
 	@echo "site/ built: $$(ls docs/policies/*.md | grep -vc /index.md) document pages"
 
 ## serve: the built site (with its Pagefind search, which `mkdocs serve` would not have)

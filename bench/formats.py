@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from converter.formats import ocr
 from converter.pipeline import convert_source
+from converter.read.formats import ocr
 from tests import formats_support as fx
 
 

@@ -93,7 +93,7 @@ def _national() -> list[dict]:
 def paragraph_pool() -> tuple[str, ...]:
     """Body paragraphs of the samples, as the converter cleans them (spam and furniture gone)."""
     from converter.pipeline import convert_source
-    from converter.read import list_sources
+    from converter.read.source import list_sources
 
     out: list[str] = []
     for path in list_sources(SAMPLES):

@@ -23,9 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from converter import crosslinks, graph, timeline
-from converter.link import link
+from converter.link import graph
+from converter.link.corpus import link
 from converter.model import Block, Citation, CleaningRecord, PolicyDocument
+from converter.render import crosslinks, timeline
 
 LEVELS = ("national", "provincial", "municipal", "county")
 

@@ -69,7 +69,7 @@ STALLED_BUILD = textwrap.dedent("""
 
 FAKE_INDEXER = textwrap.dedent("""
     import sys
-    from converter import search
+    from converter.search import index as search
     search.pagefind_command = lambda site: [sys.executable, "-c", "import time; time.sleep(300)"]
     sys.exit(search.main(sys.argv[1:]))
 """)
@@ -186,7 +186,7 @@ def main() -> None:
         "4 build -j 2, one source stalls 120 s (budget 3 s if any)": stalled_source,
         **{f"7 build -j 2 killed by {s.name}": (lambda s=s: killed(slow_build, build, s, 2))
            for s in (signal.SIGTERM, signal.SIGKILL, signal.SIGINT)},
-        **{f"7 converter.search killed by {s.name}": (lambda s=s: killed(FAKE_INDEXER, [str(WORK)], s, 1))
+        **{f"7 converter.search.index killed by {s.name}": (lambda s=s: killed(FAKE_INDEXER, [str(WORK)], s, 1))
            for s in (signal.SIGTERM, signal.SIGKILL)},
         f"9 headers at 1 byte/s ({deadline or 'defaults'})": lambda: scraper(f"""
             import sys; from scraper.cli import main
@@ -214,7 +214,7 @@ def main() -> None:
                 print("refused:", e.reason[:90], "| secret hits", hits.get("/secret", 0))
         """),
         "14 feed summary / foreign-host attachment": lambda: py(textwrap.dedent("""
-            from converter import feed, render
+            from converter.render import feed, page as render
             from converter.model import Block, CleaningRecord, PolicyDocument
             d = PolicyDocument(slug="a", title="t", doc_number="国发<b>1</b>号", issuers=[], written_date="2020-01-01",
                 publish_date=None, region=None, level=None, doc_type=None,

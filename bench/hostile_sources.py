@@ -140,7 +140,7 @@ KILL_ADD = """
 import os, sys
 from pathlib import Path
 from scraper import store
-from converter import add
+from converter.tools import add
 real, calls = store.write_atomic, []
 def write(path, data):
     calls.append(path)

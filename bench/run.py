@@ -51,12 +51,12 @@ def rate(n: int, seconds: float) -> float:
 def stage_times(paths: list[Path]) -> tuple[dict, dict[str, str]]:
     """Every stage over every source in this process; returns timings and the rendered pages."""
     from converter import pipeline
-    from converter.clean import clean
-    from converter.extract import extract
-    from converter.link import link
+    from converter.clean.steps import clean
+    from converter.extract.document import extract
+    from converter.link.corpus import link
     from converter.model import SourceError
-    from converter.read import read_source
-    from converter.split import split
+    from converter.read.source import read_source
+    from converter.split.documents import split
 
     t = dict.fromkeys(STAGES, 0.0)
     docs, failed = [], 0
@@ -110,7 +110,7 @@ def stage_times(paths: list[Path]) -> tuple[dict, dict[str, str]]:
 def parallel(paths: list[Path], jobs: int, reference: dict[str, str]) -> dict:
     """convert_many with all cores (no cache), timed; the pages must equal the one-process ones."""
     from converter import pipeline
-    from converter.link import link
+    from converter.link.corpus import link
 
     a = time.perf_counter()
     result = pipeline.convert_many(paths, ROOT, jobs=jobs)
@@ -256,7 +256,7 @@ def site_build(n: int, sources: Path, jobs: int, work: Path) -> dict:
         steps["mkdocs"] = run([mkdocs, "build", "--quiet", "-f", str(project / "mkdocs.yml")], env=env, cwd=project)
     site = project / "site"
     if (ROOT / "converter" / "search.py").exists():  # what `make site` runs after MkDocs
-        steps["search_index"] = run([py, "-m", "converter.search", str(site)], cwd=ROOT)
+        steps["search_index"] = run([py, "-m", "converter.search.index", str(site)], cwd=ROOT)
     elif pagefind_available():
         steps["search_index"] = run([py, "-m", "pagefind", "--site", str(site)], cwd=project)
     total = sum(s["seconds"] for k, s in steps.items() if "seconds" in s)

@@ -7,7 +7,7 @@
 For each site: the samples (sources/) plus ../shared/corpus/raw converted through
 ``python -m converter convert`` (read through that path, never copied into the project), or
 N generated pages; built with MkDocs, then indexed twice, each timed in its own process with its
-peak memory: the substring index (converter/substring_index.py, what the search box lists) and
+peak memory: the substring index (converter/search/substring_index.py, what the search box lists) and
 Pagefind (the previous engine, now kept for 其他可能相关的结果).
 
 Queries (fixed seed): random 2–12 character stretches of page text (on the sample+corpus site
@@ -37,8 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from converter import substring_index  # noqa: E402
-from converter.search import pagefind_command  # noqa: E402
+from converter.search import substring_index  # noqa: E402
+from converter.search.index import pagefind_command  # noqa: E402
 from tests.browser.harness import ROOT, chromium, serve  # noqa: E402
 
 SEED = 20261130
@@ -85,7 +85,7 @@ def build(docs: Path, site: Path, reuse: bool = False) -> dict:
         mkdocs_build(docs, site)
         stats["mkdocs_s"] = time.perf_counter() - t
     stats["substring_s"], stats["substring_gb"] = timed(
-        [sys.executable, "-c", f"from pathlib import Path; from converter import substring_index; substring_index.write(Path({str(site)!r}))"])
+        [sys.executable, "-c", f"from pathlib import Path; from converter.search import substring_index; substring_index.write(Path({str(site)!r}))"])
     stats["pagefind_s"], stats["pagefind_gb"] = timed(pagefind_command(site))
     stats["substring_mb"] = _size(site / "search")
     stats["pagefind_mb"] = _size(site / "pagefind")

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml  # noqa: E402
 
-from converter.search import DOC_NUMBERS, doc_number_shard  # noqa: E402
+from converter.search.index import DOC_NUMBERS, doc_number_shard  # noqa: E402
 from tests.browser.harness import ROOT, build_site, chromium, serve  # noqa: E402
 
 SEED = 20260101
@@ -72,7 +72,7 @@ def corpus_documents(raw: Path = CORPUS) -> list[list[str]]:
     """Body paragraphs of the real pages in ../shared/corpus, as the converter reads them
     (Markdown-escaped); none when the folder is not there."""
     from converter.pipeline import convert_source
-    from converter.render import esc
+    from converter.render.page import esc
 
     out: list[list[str]] = []
     for path in sorted(raw.glob("*.html")) if raw.is_dir() else []:
@@ -138,7 +138,7 @@ def generate(n: int, out: Path, mix: str = "topics") -> Path:
         meta = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
         shard = numbers.setdefault(doc_number_shard(meta["doc_number"]), {})
         shard.setdefault(meta["doc_number"], []).append({"url": f"policies/{slug}/", "title": meta["title"]})
-    # The 文号 tables the converter would write (same shards as converter/search.py).
+    # The 文号 tables the converter would write (same shards as converter/search/index.py).
     for name, table in numbers.items():
         path = docs / DOC_NUMBERS / f"{name}.json"
         old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

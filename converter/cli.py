@@ -7,9 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, cache, lock, pipeline
-from .model import SourceError
-from .names import quote
+from converter import __version__, pipeline
+from converter.model import SourceError
+from converter.names import quote
+from converter.runtime import cache, lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,13 +58,13 @@ def _rel(path: Path) -> str:
 
 def _as_of(args: argparse.Namespace) -> str:
     """The reference date of statuses: --as-of, else today in China Standard Time."""
-    from . import status
+    from converter.link import status
 
     return status.check_date(args.as_of) if args.as_of else status.today_cst()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import status
+    from converter.link import status
 
     cache_dir = Path(args.cache)  # --no-cache reads nothing from it but rewrites what it converts
     try:
@@ -114,7 +115,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from . import evaluate
+    from converter.tools import evaluate
 
     return evaluate.main(Path(args.truth), Path(args.raw), ROOT, compare=not args.no_compare, check=args.check)
 
@@ -136,7 +137,7 @@ def cmd_epoch(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from . import add
+    from converter.tools import add
 
     if not (args.url or args.file):
         print("add: give --url URL (fetch the page) or --file FILE (a page saved by hand)", file=sys.stderr)
@@ -146,7 +147,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import check
+    from converter.tools import check
 
     root = Path(args.root)
     if args.removed:

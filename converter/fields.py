@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from . import dates
+from converter.text import dates
 
 SIDECAR_SUFFIX = ".meta.yml"
 MAX_SIDECAR_BYTES = 256 * 1024  # the scraper's largest (hundreds of attachments) is a few KB

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .tables import DATA_DIR, load
+from converter.tables import DATA_DIR, load
 
 LANGS = ("zh", "en")
 

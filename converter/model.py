@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .messages import note
+from converter.messages import note
 
 
 class SourceError(Exception):
@@ -217,8 +217,8 @@ class PolicyDocument:
     topics: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. disclosure, origin
     warnings: list[str] = field(default_factory=list)
-    clauses: list[Clause] = field(default_factory=list)  # validity clauses (converter/validity.py)
-    validity: Any = None  # status as of the reference date, set by the link step (converter/status.py)
+    clauses: list[Clause] = field(default_factory=list)  # validity clauses (converter/extract/validity.py)
+    validity: Any = None  # status as of the reference date, set by the link step (converter/link/status.py)
 
     @property
     def date(self) -> str | None:

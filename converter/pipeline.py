@@ -4,7 +4,7 @@ read -> clean -> split -> extract per source (independent, so they can run in pa
 then link over all documents, then render and write. Writing only touches files whose
 content changed, and removes generated pages whose source is gone. With a cache folder,
 a source whose bytes, sidecar and converter are unchanged is not converted again
-(converter/cache.py), so adding one page to a large corpus re-converts only that page.
+(converter/runtime/cache.py), so adding one page to a large corpus re-converts only that page.
 """
 
 from __future__ import annotations
@@ -20,28 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import (
-    attachments,
-    cache,
-    compare,
-    crosslinks,
-    formats,
-    graph,
-    guide,
-    lock,
-    procs,
-    search,
-    site,
-    statuspages,
-    timeline,
-)
-from .clean import clean
-from .extract import extract
-from .link import Corpus, link
-from .model import PolicyDocument, SourceError
-from .read import list_sources, read_source
-from .render import render
-from .split import split
+from converter.clean.steps import clean
+from converter.extract.document import extract
+from converter.link import graph
+from converter.link.corpus import Corpus, link
+from converter.model import PolicyDocument, SourceError
+from converter.read import attachments, formats
+from converter.read.source import list_sources, read_source
+from converter.render import compare, crosslinks, guide, statuspages, timeline
+from converter.render import sitepages as site
+from converter.render.page import render
+from converter.runtime import cache, lock, procs
+from converter.search import index as search
+from converter.split.documents import split
 
 # Files under docs/ the converter owns entirely: one it no longer generates is deleted (a page
 # whose source is gone, a year's 文号 table whose documents are gone).
@@ -199,7 +190,7 @@ def convert_sources(
     refresh: bool = False,
 ) -> Result:
     """``convert_many`` over pages and their attachments (NAME.attachments/), an attachment that
-    is its page's document put in the page's place (converter/attachments.py)."""
+    is its page's document put in the page's place (converter/read/attachments.py)."""
     result = convert_many(attachments.with_attachments(paths), root, jobs, cache_dir, budget, refresh=refresh)
     attachments.promote(result)
     result.attachment_problems = [p for p in result.problems if attachments.is_attachment_file(p.file)]

@@ -14,7 +14,12 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from . import USER_AGENT
-from .limits import AddressPolicy, DeadlineBackend, PrivateAddressRefused, install_backend
+from .limits import (
+    AddressPolicy,
+    DeadlineBackend,
+    PrivateAddressRefused,
+    install_backend,
+)
 
 __all__ = [
     "FetchError",

@@ -291,7 +291,8 @@ def load_sidecar(path: Path) -> tuple[dict[str, Any], str] | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise SidecarError(f"cannot read {path}: {exc}") from exc
-    from converter.fields import MAX_SIDECAR_BYTES, SidecarError as Refused, load_text
+    from converter.fields import MAX_SIDECAR_BYTES, load_text
+    from converter.fields import SidecarError as Refused
 
     if len(text) > MAX_SIDECAR_BYTES:
         raise SidecarError(f"{path} is over the {MAX_SIDECAR_BYTES // 1024} KiB limit for a sidecar")

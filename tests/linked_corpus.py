@@ -6,10 +6,10 @@ import shutil
 from functools import cache
 from pathlib import Path
 
-from converter.link import Corpus, link
+from converter.link.corpus import Corpus, link
 from converter.model import Citation, CleaningRecord, PolicyDocument
 from converter.pipeline import convert_source
-from converter.read import list_sources
+from converter.read.source import list_sources
 from tests.support import ROOT, SOURCES
 
 LINKED = ROOT / "tests" / "fixtures" / "linked"

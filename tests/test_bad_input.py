@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from tests.support import ROOT, SAMPLES, SOURCES
-
 from converter import pipeline
 from converter.cli import main
+from tests.support import ROOT, SAMPLES, SOURCES
 
 
 def _folder(tmp_path, files: dict[str, bytes]):

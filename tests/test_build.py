@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, SOURCES
-
 from converter import pipeline
+from tests.support import ROOT, SOURCES
 
 
 def _tree(folder: Path) -> dict[str, str]:

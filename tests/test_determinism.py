@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from converter import pipeline
+from converter.search.index import pagefind_command
 from tests.support import ROOT, SOURCES
 from tests.test_security import build_site
 
-from converter import pipeline
-from converter.search import pagefind_command
 
 def tree(folder: Path) -> dict[str, str]:
     return {
@@ -78,14 +78,14 @@ def test_site_dates_come_from_the_sources_not_the_clock(two_builds):
 
 def test_pagefind_index_is_byte_identical_too(two_builds, tmp_path):
     # Pagefind itself writes its filter lists in hash-map order (Pagefind#638);
-    # converter/pagefind_stable.py, run by converter.search, puts them in a fixed order.
+    # converter/search/pagefind_stable.py, run by converter.search.index, puts them in a fixed order.
     a, _ = two_builds
     pytest.importorskip("pagefind")
     sites = []
     for name in ("x", "y"):
         site = tmp_path / name
         shutil.copytree(a / "site", site)
-        proc = subprocess.run([sys.executable, "-m", "converter.search", str(site)], capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run([sys.executable, "-m", "converter.search.index", str(site)], capture_output=True, text=True, cwd=ROOT)
         assert proc.returncode == 0, proc.stderr[-2000:]
         sites.append(tree(site))
     assert sum(k.startswith("pagefind/filter/") for k in sites[0]) > 1
@@ -93,7 +93,7 @@ def test_pagefind_index_is_byte_identical_too(two_builds, tmp_path):
 
 
 def test_the_stable_rewrite_changes_order_only(two_builds, tmp_path):
-    from converter import pagefind_stable
+    from converter.search import pagefind_stable
 
     a, _ = two_builds
     pytest.importorskip("pagefind")

@@ -12,7 +12,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from converter import citations, docnumber, hanzi, numbering, render
+from converter.clean import rules
+from converter.read import sidecar
+from converter.render import page
+from converter.text import docnumber, hanzi, numbering, space
 from scraper import encoding
 
 FEW = settings(max_examples=300, deadline=None)
@@ -30,7 +33,7 @@ TEXT = st.text(
 def test_front_matter_yaml_is_the_same_from_either_emitter(title, issuers):
     data = {"title": title, "issuers": issuers, "source": {"file": title, "sha256": None}, "cleaning": {"removed_spam": 2}}
     expected = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
-    assert render.dump_yaml(data) == expected
+    assert page.dump_yaml(data) == expected
 
 
 @FEW
@@ -38,8 +41,8 @@ def test_front_matter_yaml_is_the_same_from_either_emitter(title, issuers):
 def test_esc_matches_the_entity_rule(text):
     # Reference: every inline-special character as its entity, after collapsing spaces.
     flat = re.sub(r"\s+", " ", text).strip()
-    expected = render._escape_line_start("".join(render._ENTITIES[c] if c in render._INLINE else c for c in flat))
-    assert render.esc(text) == expected
+    expected = page._escape_line_start("".join(page._ENTITIES[c] if c in page._INLINE else c for c in flat))
+    assert page.esc(text) == expected
 
 
 def _doc_numbers_by_full_patterns(text: str) -> list[tuple[int, int, str]]:
@@ -134,26 +137,24 @@ CLEAN_TEXT = st.text(
 @FEW
 @given(st.lists(CLEAN_TEXT, min_size=1, max_size=5))
 def test_rule_prefilters_match_wherever_a_rule_does(paras):
-    from converter import clean
 
     whole = "\n".join(paras)
-    for (_, pattern, _), quick, requires in zip(clean.repairs(), clean.repair_filters(), clean.repair_requires()):
+    for (_, pattern, _), quick, requires in zip(rules.repairs(), rules.repair_filters(), rules.repair_requires()):
         if quick is not None and any(pattern.search(p) for p in paras):
             assert quick.search(whole)
         for p in paras:
             if requires is not None and pattern.search(p):
                 assert any(r.search(p) for r in requires)
     for p in paras:
-        if len(p) > clean.longest_furniture():
-            assert clean._classify(p) in (None, ("spam", "gambling/porn link farm"))
+        if len(p) > rules.longest_furniture():
+            assert rules.classify(p) in (None, ("spam", "gambling/porn link farm"))
 
 
 def test_prefilter_refuses_what_it_cannot_guarantee():
-    from converter import clean
 
-    assert clean.prefilter([r"a(?!b)"]) is None and clean.prefilter([r"\Aa"]) is None
-    assert clean.prefilter([r"(a)\1", "b"]) is None and clean.prefilter([r"(?P<x>a)", "b"]) is None
-    assert clean.prefilter([r"^a$", "b"]).search("x\na")
+    assert rules.prefilter([r"a(?!b)"]) is None and rules.prefilter([r"\Aa"]) is None
+    assert rules.prefilter([r"(a)\1", "b"]) is None and rules.prefilter([r"(?P<x>a)", "b"]) is None
+    assert rules.prefilter([r"^a$", "b"]).search("x\na")
 
 
 # The patterns as they were before the literal or character class was moved to the front.
@@ -167,11 +168,10 @@ OLD_REPAIRS = {  # reason in repairs.yml -> pattern
 @FEW
 @given(st.lists(st.one_of(CLEAN_TEXT, st.sampled_from(["醫(yī)", " (a)", "(ā)", "85%o", "国办发2021)18号", "字2020） 3号"])), max_size=6).map("".join))
 def test_reordered_patterns_match_as_before(text):
-    from converter import clean
     from converter.tables import load
 
     assert hanzi.PINYIN_ANNOTATION.subn("", text) == OLD_PINYIN.subn("", text)
-    by_reason = {rule["reason"]: (new, rule["replace"]) for rule, (_, new, _) in zip(load("repairs")["repairs"], clean.repairs())}
+    by_reason = {rule["reason"]: (new, rule["replace"]) for rule, (_, new, _) in zip(load("repairs")["repairs"], rules.repairs())}
     for reason, old in OLD_REPAIRS.items():
         new, replace = by_reason[reason]
         assert new.subn(replace, text) == old.subn(replace, text)
@@ -180,7 +180,7 @@ def test_reordered_patterns_match_as_before(text):
 @FEW
 @given(st.one_of(TEXT, st.sampled_from(["2023年4月12日", "（2023年4月12日）", " ( 二〇二三年四月十二日)", "二〇二三年四月十二日", "x2023-01-01"])))
 def test_lines_turned_away_as_dates_contain_no_date_line(text):
-    from converter import dates
+    from converter.text import dates
 
     if not dates._may_be_date_line(text):
         inner = re.sub(r"^\s*[（(](.*)[)）]\s*$", r"\1", text)
@@ -210,25 +210,24 @@ def test_front_matter_written_directly_is_what_an_emitter_writes(data, share):
         keys = list(data)
         data[keys[1]] = data[keys[0]]
     expected = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
-    assert render.dump_yaml(data) == expected
+    assert page.dump_yaml(data) == expected
 
 
 def test_front_matter_of_the_samples_is_written_directly_and_the_same(sample_docs):
     direct = 0
     for docs in sample_docs.values():
         for d in docs:
-            data = yaml.safe_load(render.front_matter(d).strip("-\n"))
-            assert render.dump_yaml(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
-            direct += render._direct_yaml(data) is not None
+            data = yaml.safe_load(page.front_matter(d).strip("-\n"))
+            assert page.dump_yaml(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
+            direct += page._direct_yaml(data) is not None
     assert direct >= 3  # the fast path is the common one on real pages
 
 
 @FEW
 @given(st.lists(st.one_of(TEXT, st.sampled_from([" a\u3000 b ", "\u200bx\ufeff", "a\nb", "\t"])), max_size=6))
 def test_spaces_normalised_together_are_normalised_one_by_one(texts):
-    from converter import clean
 
-    assert clean.normalise_all(texts) == [clean.normalise_space(t) for t in texts]
+    assert space.normalise_all(texts) == [space.normalise_space(t) for t in texts]
 
 
 @FEW
@@ -241,7 +240,7 @@ def test_traditional_share_is_the_share_of_han_characters_opencc_changes(text):
 
 
 def test_paths_resolved_through_remembered_folders_are_resolved_paths(tmp_path):
-    from converter import cache
+    from converter.runtime import cache
 
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "a.md").write_text("x")
@@ -254,7 +253,7 @@ def test_paths_resolved_through_remembered_folders_are_resolved_paths(tmp_path):
 
 
 def test_places_looked_up_by_first_character_are_those_of_a_full_scan(sample_docs):
-    from converter import places
+    from converter.text import places
 
     def reference(text):  # the scan over every name, as before
         g = places.geo()
@@ -319,7 +318,6 @@ SIDECAR_KEYS = st.sampled_from(["url", "site", "fetched_at", "sha256", "encoding
 @given(st.lists(st.tuples(SIDECAR_KEYS, SIDECAR_VALUES, st.sampled_from([": "] * 8 + [":", " : ", ":  "])), max_size=3, unique_by=lambda t: t[0]),
        st.sampled_from(["\n", "", "\n\n"]))
 def test_sidecars_read_as_the_pure_python_yaml_loader_reads_them(items, end):
-    from converter import read
 
     text = "\n".join(f"{k}{sep}{v}" for k, v, sep in items) + end
     try:
@@ -328,24 +326,22 @@ def test_sidecars_read_as_the_pure_python_yaml_loader_reads_them(items, end):
         # malformed: libyaml rejects some of it differently (e.g. accepts "url: >#"); a
         # date-shaped value that is no date (0000-00-00) is a ValueError from the resolver
         return
-    assert read.load_sidecar_text(text) == expected
+    assert sidecar.load_sidecar_text(text) == expected
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(SIDECAR_KEYS.filter(bool), st.one_of(st.none(), SIDECAR_VALUES), max_size=5))
 def test_sidecars_as_the_tools_write_them_read_back_the_same(data):
-    from converter import read
 
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    assert read.load_sidecar_text(text) == yaml.safe_load(text)
+    assert sidecar.load_sidecar_text(text) == yaml.safe_load(text)
 
 
 def test_sidecars_in_the_usual_shapes_are_read_by_libyaml():
-    from converter import read
 
     text = "url: http://www.example.gov.cn/zwgk/0.html\nsite: 池州市人民政府门户网站\nfetched_at: '2024-05-01T08:00:00Z'\n"
-    assert read._LIBYAML_SAFE.fullmatch(text)
-    assert read.load_sidecar_text(text) == yaml.safe_load(text)
+    assert sidecar._LIBYAML_SAFE.fullmatch(text)
+    assert sidecar.load_sidecar_text(text) == yaml.safe_load(text)
 
 
 LINES = st.one_of(
@@ -361,29 +357,27 @@ LINES = st.one_of(
 @FEW
 @given(st.lists(LINES, min_size=1, max_size=3).map("".join))
 def test_line_rule_unions_and_length_tables_decide_like_the_rules_one_by_one(line):
-    from converter import clean
     from converter.tables import load
 
-    meta_hit = any(p.search(line) for _, p in clean.meta_rules())
-    assert bool(clean.meta_rules_filter().search(line)) == meta_hit
+    meta_hit = any(p.search(line) for _, p in rules.meta_rules())
+    assert bool(rules.meta_rules_filter().search(line)) == meta_hit
     table = load("spam")
     keywords = sum(1 for k in table["keywords"] if k in line)
     patterns = sum(1 for p in table["patterns"] if re.search(p, line))
-    any_keyword, any_pattern = clean._spam_filters()
+    any_keyword, any_pattern = rules._spam_filters()
     assert bool(any_keyword.search(line)) == (keywords > 0) and bool(any_pattern.search(line)) == (patterns > 0)
     items = [s for s in re.split(r"[|｜,，]", line) if s.strip()]
     farm = len(items) >= table["farm_min_items"] and max(len(s) for s in items) <= table["farm_max_item_len"]
-    assert clean.spam_score(line) == keywords + patterns + farm
-    plain = next(((r.step, r.reason) for r in clean.line_rules() if len(line) <= r.max_len and r.pattern.search(line)), None)
-    assert clean._classify(line) == (("spam", "gambling/porn link farm") if clean.is_spam(line) else plain)
+    assert rules.spam_score(line) == keywords + patterns + farm
+    plain = next(((r.step, r.reason) for r in rules.line_rules() if len(line) <= r.max_len and r.pattern.search(line)), None)
+    assert rules.classify(line) == (("spam", "gambling/porn link farm") if rules.is_spam(line) else plain)
 
 
 def test_rule_union_makes_leading_flags_local():
-    from converter import clean
 
-    union = clean.line_filter(["(?i)abc", "x(?P<n>y)", "^z"])
+    union = rules.line_filter(["(?i)abc", "x(?P<n>y)", "^z"])
     assert union.search("xABC") and union.search("xy") and union.search("z") and not union.search("az")
-    assert clean.line_filter([r"(a)\1"]) is None and clean.line_filter(["a(?i)b"]) is None
+    assert rules.line_filter([r"(a)\1"]) is None and rules.line_filter(["a(?i)b"]) is None
 
 
 REPAIR_TEXT = st.lists(
@@ -395,10 +389,9 @@ REPAIR_TEXT = st.lists(
 @FEW
 @given(st.lists(REPAIR_TEXT, min_size=1, max_size=4))
 def test_repair_requirements_are_found_in_the_page_wherever_a_rule_matches(paras):
-    from converter import clean
 
     whole = "\n".join(paras)
-    for (_, pattern, _), requires in zip(clean.repairs(), clean.repair_requires()):
+    for (_, pattern, _), requires in zip(rules.repairs(), rules.repair_requires()):
         for p in paras:
             if requires is not None and pattern.search(p):
                 assert any(r.search(p) for r in requires) and any(r.search(whole) for r in requires)
@@ -407,7 +400,7 @@ def test_repair_requirements_are_found_in_the_page_wherever_a_rule_matches(paras
 @FEW
 @given(st.one_of(TEXT, st.sampled_from(["国务院关于印发方案的通知", "关于…的实施意见（试行）", "《条例》", "工作要点 ", "通知》"])))
 def test_title_endings_turned_away_at_once_name_no_kind(text):
-    from converter import doctypes
+    from converter.text import doctypes
 
     core = doctypes._QUALIFIER.sub("", text.strip().rstrip("》").strip())
     assert doctypes.title_ending(text) == next((kind for ending, kind in doctypes.TITLE_ENDINGS if core.endswith(ending)), None)
@@ -416,7 +409,8 @@ def test_title_endings_turned_away_at_once_name_no_kind(text):
 @FEW
 @given(st.one_of(TEXT, st.lists(st.sampled_from(["国务院办公厅", "河北省人民政府", "财政部", " ", "、", "通知", "局"]), max_size=5).map("".join)))
 def test_org_lines_turned_away_by_their_ending_are_not_org_lines(text):
-    from converter import places, structure
+    from converter.extract import structure
+    from converter.text import places
 
     parts = [p for p in re.split(r"[ 、]+", text) if p]
     expected = 0 < len(text) <= 60 and bool(parts) and all(places.is_org(p) for p in parts)
@@ -426,7 +420,7 @@ def test_org_lines_turned_away_by_their_ending_are_not_org_lines(text):
 @FEW
 @given(TEXT)
 def test_texts_without_their_first_characters_hold_no_citation_or_damaged_run(text):
-    from converter import citations
+    from converter.extract import citations
 
     if "《" not in text and "号" not in text:
         assert not list(citations._TITLE.finditer(text)) and not docnumber.find_all(text)
@@ -442,12 +436,12 @@ def test_every_character_the_whitespace_and_control_rules_change_is_unprintable(
     # The gates in clean.normalise_all, clean._source_paras, html._squash, html._dense and
     # render.esc rest on this: a text that is all printable holds none of these characters
     # (a space aside).
-    from converter import clean, html, sanitize
+    from converter.clean import sanitize
 
-    for pattern in (clean._INVISIBLE, clean._SPACE, sanitize.CONTROL, render._SPACES, html._SQUASH, html._WS):
+    for pattern in (space.INVISIBLE, space.SPACE, sanitize.CONTROL, page._SPACES, space.INLINE_SPACE, space.ANY_SPACE):
         changed = set("".join(pattern.findall(ALL_CHARS))) - {" "}
         assert changed and not [c for c in changed if c.isprintable()]
-    assert set(render._INLINE) | {" "} == {chr(b) for b in render._ESC_ASCII}
+    assert set(page._INLINE) | {" "} == {chr(b) for b in page._ESC_ASCII}
 
 
 def test_a_decimal_digit_is_what_the_regex_digit_class_matches():
@@ -467,28 +461,25 @@ def test_bad_characters_are_among_the_maybe_weird_ones_and_counted_per_text():
 @FEW
 @given(st.lists(st.one_of(TEXT, st.sampled_from(["通知", "a  b", "a b", " x", "\u00ad", "\ue000", "\u3000"])), max_size=6))
 def test_printable_texts_without_double_spaces_are_normalised_as_they_are(texts):
-    from converter import clean
 
-    assert clean.normalise_all(texts) == [clean.normalise_space(t) for t in texts]
+    assert space.normalise_all(texts) == [space.normalise_space(t) for t in texts]
 
 
 @FEW
 @given(st.one_of(TEXT, st.sampled_from(["国务院 通知", "a  b", "\u3000通知", "x\u200by", "\n a \n"])))
 def test_html_text_squashed_and_densed_like_the_substitutions(text):
-    from converter import html
 
-    assert html._squash(text) == html._SQUASH.sub(" ", text)
-    assert html._dense(text) == html._WS.sub("", text)
+    assert space.squash(text) == space.INLINE_SPACE.sub(" ", text)
+    assert space.dense(text) == space.ANY_SPACE.sub("", text)
 
 
 def test_furniture_rules_anchored_at_the_start_are_told_apart():
-    from converter import clean
 
     for pattern in ("^a", "^(a|b)c", "^[|]a", r"^a\|b", "^[]|]x", "^[^]|]x", "^((a|b)|c)$"):
-        assert clean.anchored_whole(pattern), pattern
+        assert rules.anchored_whole(pattern), pattern
     for pattern in ("a", "^a|b", "(^a)", r"^a\\|b", "^(a)|b", "^[a]|b"):
-        assert not clean.anchored_whole(pattern), pattern
-    union = clean.line_filter(["^ab", "^(c|d)e"])
+        assert not rules.anchored_whole(pattern), pattern
+    union = rules.line_filter(["^ab", "^(c|d)e"])
     assert union.pattern.startswith("^(?:") and union.search("de") and not union.search("xab")
 
 

@@ -26,12 +26,11 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.support import ROOT, SAMPLES, SOURCES
-
 from converter import fields, pipeline
-from converter.link import link
+from converter.link.corpus import link
 from converter.model import PolicyDocument, SourceError
 from converter.pipeline import convert_source
+from tests.support import ROOT, SAMPLES, SOURCES
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2500"))
@@ -176,7 +175,7 @@ _GOOD_PAGE = PAGE.format("", "<p>某某市人民政府办公室 某政办发〔2
 def test_arbitrary_sidecars_never_crash_the_build_or_check(sidecar):
     """A sidecar is a document from anyone: whatever it holds, the page next to it converts or
     fails with a reason naming the sidecar, and `check` reports it without an exception."""
-    from converter import check
+    from converter.tools import check
 
     n = next(_counter)
     page, side = _WORK / f"side{n}.html", _WORK / f"side{n}.meta.yml"

@@ -87,13 +87,13 @@ def test_a_temporary_file_of_another_writer_is_not_reused(tmp_path):
 
 def test_make_site_steps_run_under_the_locks_of_docs_and_site(tmp_path):
     recipe = re.split(r"\nsite:[^\n]*\n", (ROOT / "Makefile").read_text(encoding="utf-8"), maxsplit=1)[1].split("\n\n", 1)[0]
-    assert "-m converter.lock docs site --" in recipe and "mkdocs build" in recipe.split("converter.lock", 1)[1]
+    assert "-m converter.runtime.lock docs site --" in recipe and "mkdocs build" in recipe.split("converter.runtime.lock", 1)[1]
     site = tmp_path / "site"
     with _held(site):
-        proc = _converter(str(tmp_path / "docs"), str(site), "--", "true", module="converter.lock")
+        proc = _converter(str(tmp_path / "docs"), str(site), "--", "true", module="converter.runtime.lock")
     assert proc.returncode == 75 and "another build is running" in proc.stderr
-    assert _converter(str(tmp_path / "docs"), str(site), "--", "true", module="converter.lock").returncode == 0
-    assert _converter(str(site), "--", "false", module="converter.lock").returncode == 1  # the command's own status
+    assert _converter(str(tmp_path / "docs"), str(site), "--", "true", module="converter.runtime.lock").returncode == 0
+    assert _converter(str(site), "--", "false", module="converter.runtime.lock").returncode == 1  # the command's own status
 
 
 # --- 8: `add` stopped between the page and its sidecar -----------------------------------------
@@ -105,7 +105,7 @@ class Killed(BaseException):
 
 @pytest.mark.parametrize("stop_at", [1, 2])
 def test_add_stopped_between_page_and_sidecar_is_completed_by_a_re_run(tmp_path, monkeypatch, stop_at):
-    from converter import add
+    from converter.tools import add
     from scraper import store
 
     root = make_project(tmp_path, {"b.html": PAGE_B})
@@ -137,7 +137,7 @@ def test_add_removes_temporary_files_a_killed_add_left_in_sources(tmp_path):
     leftover.write_text(PAGE_A[:100], encoding="utf-8")
     page = tmp_path / "a.html"
     page.write_text(PAGE_A, encoding="utf-8")
-    from converter import add
+    from converter.tools import add
 
     out = __import__("io").StringIO()
     assert add.main(None, str(page), root, out=out) == 0, out.getvalue()

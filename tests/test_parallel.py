@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from tests.support import ROOT, SOURCES
-
 from converter import pipeline
-from converter.link import link
-from converter.read import list_sources
+from converter.link.corpus import link
+from converter.read.source import list_sources
+from tests.support import ROOT, SOURCES
 
 
 def test_two_jobs_give_the_same_pages_and_problems_as_one(tmp_path):

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import ROOT
-
 from converter import pipeline
-from converter.extract import MAX_STEM_BYTES, RESERVED_STEMS
-from converter.link import unique_slugs
+from converter.extract.document import MAX_STEM_BYTES, RESERVED_STEMS
+from converter.link.corpus import unique_slugs
+from tests.support import ROOT
 
 NOTICE = (
     "关于做好{n}工作的通知\n各有关单位：\n为做好相关工作，现将有关事项通知如下。\n"

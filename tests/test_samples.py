@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
+from converter.text import hanzi
 from tests.support import body_text
-
-from converter import hanzi
 
 
 def headings(doc, level):

@@ -18,9 +18,10 @@ import lxml.html
 import pytest
 import yaml
 
+from converter import pipeline
+from converter.clean import sanitize
+from converter.hooks import front_matter as _front_matter
 from tests.support import ROOT, SOURCES
-
-from converter import pipeline, sanitize
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 XSS = HOSTILE / "xss"
@@ -232,7 +233,7 @@ def test_mkdocs_hook_escapes_every_front_matter_string():
         meta = {"title": "<script>x</script>", "author": '"><b>', "search": {"exclude": True}, "topics": ["a&b"]}
 
     page = Page()
-    assert sanitize.on_page_markdown("body", page, None, None) == "body"
+    assert _front_matter.on_page_markdown("body", page, None, None) == "body"
     assert page.meta == {
         "title": "&lt;script&gt;x&lt;/script&gt;",
         "author": "&quot;&gt;&lt;b&gt;",
@@ -243,7 +244,7 @@ def test_mkdocs_hook_escapes_every_front_matter_string():
 
 def test_the_site_config_loads_the_escaping_hook():
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
-    assert "converter/sanitize.py" in config.get("hooks", [])
+    assert "converter/hooks/front_matter.py" in config.get("hooks", [])
 
 
 def test_feeds_and_xml_files_stay_well_formed_with_only_their_own_elements(sites):

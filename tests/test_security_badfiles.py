@@ -8,12 +8,11 @@ import shutil
 
 import pytest
 
-from tests.support import ROOT, SAMPLES, SOURCES
-
-from converter import sanitize
+from converter.clean import sanitize
 from converter.cli import main
 from converter.pipeline import convert_source
 from converter.tables import load
+from tests.support import ROOT, SAMPLES, SOURCES
 
 NOTICE = (
     "<h1>关于做好春季农业生产工作的通知</h1><p>各县（市、区）农业农村局：</p>"

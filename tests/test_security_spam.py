@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import ROOT, body_text
-
-from converter import clean, css, html
+from converter.clean import css, rules
 from converter.pipeline import convert_source
 from converter.tables import compiled, load
+from tests.support import ROOT, body_text
 
 BODY = """
 <h1>关于做好春季农业生产工作的通知</h1>
@@ -144,7 +143,7 @@ SPAM = load("spam")
 @pytest.mark.parametrize("keyword", SPAM["keywords"])
 def test_each_keyword_with_a_second_signal_makes_a_line_spam(keyword):
     other = next(k for k in SPAM["keywords"] if k not in keyword and keyword not in k)
-    assert clean.is_spam(f"最新{keyword}平台{other}欢迎您")
+    assert rules.is_spam(f"最新{keyword}平台{other}欢迎您")
 
 
 @pytest.mark.parametrize("keyword", SPAM["keywords"])
@@ -152,7 +151,7 @@ def test_one_keyword_alone_in_a_sentence_is_not_spam(keyword):
     # Threshold 2: a single word in an ordinary sentence is not enough (policy texts quote crimes).
     line = f"依法严厉打击涉及“{keyword}”的违法犯罪活动，维护社会治安秩序。"
     score = sum(1 for k in SPAM["keywords"] if k in line) + sum(1 for p in SPAM["patterns"] if compiled(p).search(line))
-    assert clean.is_spam(line) == (score >= SPAM["threshold"])
+    assert rules.is_spam(line) == (score >= SPAM["threshold"])
 
 
 @pytest.mark.parametrize("pattern", SPAM["patterns"])
@@ -166,13 +165,13 @@ def test_each_pattern_counts_as_a_signal(pattern):
     assert pattern in samples, "add an example for the new pattern"
     example = samples[pattern]
     assert compiled(pattern).search(example)
-    assert clean.spam_score(f"{example} 百家乐") >= SPAM["threshold"]
+    assert rules.spam_score(f"{example} 百家乐") >= SPAM["threshold"]
 
 
 def test_link_farm_shape_counts_as_a_signal():
     items = "|".join(f"导航{i}" for i in range(SPAM["farm_min_items"]))
-    assert clean.spam_score(items) == 1
-    assert clean.is_spam(items + "|百家乐")
+    assert rules.spam_score(items) == 1
+    assert rules.is_spam(items + "|百家乐")
 
 
 @pytest.mark.parametrize(
@@ -186,7 +185,7 @@ def test_link_farm_shape_counts_as_a_signal():
     ],
 )
 def test_policy_lines_about_crime_or_with_separators_are_not_spam(line):
-    assert not clean.is_spam(line)
+    assert not rules.is_spam(line)
 
 
 def test_every_hiding_technique_is_read_by_the_css_parser():

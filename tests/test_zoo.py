@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from converter import evaluate
+from converter.tools import evaluate
 from tests.support import CORPUS, ROOT
 from tests.zoo import build, idioms
 

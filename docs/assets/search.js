@@ -1,7 +1,7 @@
 /* Site search behind Material's search box (overrides/partials/search.html).
  *
  * - Matches are the pages that contain the query, from the substring index site/search/
- *   (converter/substring_index.py): the query is folded like the pages (NFKC, Traditional ->
+ *   (converter/search/substring_index.py): the query is folded like the pages (NFKC, Traditional ->
  *   Simplified, lower case, 文号 brackets unified, spaces dropped) and found through the
  *   positions of its character pairs, whatever a word segmenter would make of it.
  * - Ranked: a title hit first, then more occurrences, then an earlier one, then the newest.
@@ -29,7 +29,7 @@
   var list = root.querySelector(".md-search-result__list");
   var toggle = document.getElementById("__search");
 
-  /* The rule of converter/docnumber.py parse(), for a whole query: any bracket shape
+  /* The rule of converter/text/docnumber.py parse(), for a whole query: any bracket shape
    * becomes 〔〕, "第" before the number is dropped, leading zeros go. */
   var YEAR_FORM = /^([\u4e00-\u9fff]{1,12})[〔\[(（【［〖﹝]((?:19|20)\d{2})[〕\])）】］〗﹞]第?(\d{1,5})号$/;
   var ORDER_FORM = /^([\u4e00-\u9fff]{0,11}令)第(\d{1,5})号$/;
@@ -60,7 +60,7 @@
     return indexPromise;
   }
 
-  /* The query folded as converter/substring_index.py folds the pages (its table holds every
+  /* The query folded as converter/search/substring_index.py folds the pages (its table holds every
    * character whose fold differs and could meet the corpus): the folded characters, and for
    * each the offset of its source character in `text`. */
   function fold(ix, text) {
@@ -88,7 +88,7 @@
     };
   }
 
-  /* Packs and text stretches are gzip'd files (converter/substring_index.py _gz); a server that
+  /* Packs and text stretches are gzip'd files (converter/search/substring_index.py _gz); a server that
    * already sent them with Content-Encoding: gzip hands over the inflated bytes. */
   function getBytes(path) {
     return fetch(new URL(path, base)).then(function (r) {

@@ -13,7 +13,7 @@ import re
 import opencc
 import pytest
 
-from converter import substring_index as si
+from converter.search import substring_index as si
 from tests.support import ROOT
 
 SEED = 16

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from converter import docnumber
+from converter.text import docnumber
 from tests.support import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.encoding import declared_encodings, decode, detect_encoding, normalize_label
+from scraper.encoding import (
+    declared_encodings,
+    decode,
+    detect_encoding,
+    normalize_label,
+)
 from tests.scraper import scraper_pages as pages
 
 

@@ -20,7 +20,6 @@ from scraper.store import (
     write_atomic,
 )
 
-
 # -- naming -------------------------------------------------------------------
 
 def test_page_filename_for_gov_cn_url() -> None:

@@ -6,7 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from converter import evaluate, html
+from converter.clean import htmltext
+from converter.tools import evaluate
 
 from . import idioms, source
 
@@ -14,12 +15,12 @@ from . import idioms, source
 def expected_body(markup: str) -> str:
     if not markup:
         return ""
-    root = html.parse(f"<html><body><div id='zoom'>{markup}</div></body></html>")
+    root = htmltext.parse(f"<html><body><div id='zoom'>{markup}</div></body></html>")
     return _text(root)
 
 
 def _text(root) -> str:
-    html._drop_invisible(root, [])
+    htmltext._drop_invisible(root, [])
     return evaluate.norm(root.find("body").text_content())
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from converter import evaluate, html
+from converter.clean import htmltext
+from converter.tools import evaluate
 
 # Attributes a CMS editor keeps in body markup; the corpus's inline styles are left behind so
 # every idiom starts from the same clean body.
@@ -71,8 +72,8 @@ def load(corpus: Path) -> list[Page]:
     pages = []
     for entry in sorted(entries, key=lambda e: e["file"]):
         text = (corpus / "raw" / entry["file"]).read_text(encoding="utf-8", errors="replace")
-        root = html.parse(text)
-        html._drop_invisible(root, [])
+        root = htmltext.parse(text)
+        htmltext._drop_invisible(root, [])
         box = _container(root)
         if box is None:
             continue

@@ -1,0 +1,1 @@
+"""Stage 5: the corpus-wide step: citations resolved, the graph."""

@@ -1,0 +1,1 @@
+"""Stage 1: bytes on disk -> RawSource (decoded text plus provenance); document files."""

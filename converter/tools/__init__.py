@@ -1,0 +1,1 @@
+"""Contributor and maintainer commands: check, add, eval."""
