@@ -12,7 +12,7 @@ AS_OF  ?= $(shell cat status-as-of 2>/dev/null)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all venv docs site serve test clean browser-deps office-deps axe bench-search bench-formats add check bench bench-large fuzz eval status-today
+.PHONY: all venv docs site serve test lint clean browser-deps office-deps axe bench-search bench-formats add check bench bench-large fuzz eval status-today
 
 all: site
 
@@ -86,7 +86,12 @@ office-deps:
 bench-formats: venv office-deps
 	$(BIN)/python bench/formats.py
 
-test: venv browser-deps axe office-deps
+## lint: ruff (style, imports) and mypy (types) over the code; run by `make test` and so by CI
+lint: venv
+	$(BIN)/ruff check converter scraper tests bench
+	$(BIN)/mypy
+
+test: venv browser-deps lint axe office-deps
 	$(BIN)/python -m pytest -q
 
 ## bench-search: the search box against a substring scan, in headless Chromium (recall@10, false
