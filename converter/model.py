@@ -8,9 +8,9 @@ Each stage is a plain function from one of these to the next; only
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from converter.messages import note
 
@@ -27,6 +27,19 @@ class SourceError(Exception):
         self.file = file
         self.reason = reason
         self.kind = kind
+
+
+# What a paragraph of cleaned text is (Para.kind) and what a block of a document body is
+# (Block.kind); the renderer writes each kind one way.
+ParaKind = Literal["text", "table", "attachment"]
+BlockKind = Literal[
+    "heading", "item", "para", "doc_number", "addressee", "signature", "attachment_title", "attachment", "table",
+    "parent", "download",
+]
+# An item's role: an article (第X条), an item inside an article, or neither.
+BlockRole = Literal["", "article", "list"]
+# Administrative level of an issuer or region.
+Level = Literal["national", "provincial", "municipal", "county"]
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,7 @@ class Para:
     """A paragraph of cleaned text. ``kind`` is 'text', 'table' or 'attachment'."""
 
     text: str
-    kind: str = "text"
+    kind: ParaKind = "text"
     rows: list[list[str]] | None = None  # for tables: each source row's cell texts
     href: str | None = None  # for attachments
     cells: list[list[Cell]] | None = None  # for tables: the same cells with spans and header flags
@@ -122,10 +135,57 @@ class Para:
 
 
 @dataclass
+class PageMeta:
+    """What a page states about the document it shows, outside the text: the 信息公开 table,
+    <meta> tags, bylines, the file-name line. Filled by the clean stage (the rules in
+    data/noise.yml name these fields in their groups), read by split and extract. A name that
+    is not a field here is an error in the code or the data, reported at once."""
+
+    title: str | None = None  # ArticleTitle or the info table's 标题
+    html_title: str | None = None  # the <title> element (site and column names around the title)
+    file_title: str | None = None  # a 文件名称 line
+    doc_number: str | None = None
+    issuers: list[str] | None = None
+    written_date: str | None = None
+    publish_date: str | None = None
+    index_number: str | None = None
+    topics: list[str] | None = None
+    disclosure: str | None = None
+    author: str | None = None
+    origin: str | None = None  # 来源: the body that published the page
+    site_name: str | None = None
+    column: str | None = None
+    url: str | None = None
+    keywords: str | None = None
+    description: str | None = None
+    page_warnings: list[Any] = field(default_factory=list)
+    body_by_structure: bool = False  # the HTML reader cut the page around its main text
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        return frozenset(f.name for f in fields(cls))
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in self.names():
+            raise KeyError(f"page metadata has no field {key!r} (converter/model.py PageMeta)")
+        setattr(self, key, value)
+
+    def has(self, key: str) -> bool:
+        return getattr(self, key, None) is not None
+
+    def update(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            self.set(key, value)
+
+    def copy(self) -> PageMeta:
+        return replace(self, page_warnings=list(self.page_warnings))
+
+
+@dataclass
 class CleanText:
     source: RawSource
     paras: list[Para]
-    page: dict[str, Any]  # metadata harvested from page furniture (bylines, meta tags, info tables)
+    page: PageMeta  # metadata harvested from page furniture (bylines, meta tags, info tables)
     record: CleaningRecord
     warnings: list[str] = field(default_factory=list)
 
@@ -139,7 +199,7 @@ class DocumentText:
     title: str | None
     title_origin: str  # where the title came from: line, file-name, lead, page, none
     paras: list[Para]
-    page: dict[str, Any]
+    page: PageMeta
     record: CleaningRecord
     warnings: list[str] = field(default_factory=list)
 
@@ -152,13 +212,13 @@ class Block:
     attachment_title, attachment, table.
     """
 
-    kind: str
+    kind: BlockKind
     text: str
     level: int = 0
     label: str = ""  # the numbering as written, e.g. 一、 （一） 1.
     anchor: str = ""
     lead: str = ""  # for items: the run-in heading sentence
-    role: str = ""  # for items: "article" (第X条) or "list" (an item inside an article, depth in level)
+    role: BlockRole = ""  # for items: "article" (第X条) or "list" (an item inside an article, depth in level)
     rows: list[list[str]] | None = None
     href: str | None = None
     cells: list[list[Cell]] | None = None  # tables: rows of cells with spans and header flags
@@ -219,6 +279,9 @@ class PolicyDocument:
     warnings: list[str] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)  # validity clauses (converter/extract/validity.py)
     validity: Any = None  # status as of the reference date, set by the link step (converter/link/status.py)
+    # Identity for the render cache, "<source cache key>:<position in its source>": set by the
+    # pipeline when it has a cache folder, never written out (a slug can change in the link step).
+    key: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def date(self) -> str | None:

@@ -61,8 +61,6 @@ class Result:
     corpus: Corpus | None = None
     converted: list[Path] = field(default_factory=list)  # sources converted (not taken from the cache)
     cached: int = 0  # sources taken from the cache
-    # id(doc) -> "<source cache key>:<position in its source>"; only with a cache folder.
-    doc_keys: dict[int, str] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -178,7 +176,8 @@ def convert_many(
             cache.store(cache_dir, keys[i], outcome)
     for i, (docs, problems) in enumerate(outcomes):
         if cache_dir is not None:
-            result.doc_keys.update((id(d), f"{keys[i]}:{n}") for n, d in enumerate(docs))
+            for n, d in enumerate(docs):
+                d.key = f"{keys[i]}:{n}"
         result.docs += docs
         for f, r, kind in problems:
             (result.notices if kind else result.problems).append(SourceError(f, r, kind))
@@ -251,7 +250,7 @@ def render_pages(corpus: Corpus, jobs: int = 1, only: list[int] | None = None) -
         _FORKED_CORPUS, _FORKED_ONLY = None, []
 
 
-def render_reusing(corpus: Corpus, doc_keys: dict[int, str], cache_dir: Path, jobs: int = 1, refresh: bool = False) -> list[str]:
+def render_reusing(corpus: Corpus, cache_dir: Path, jobs: int = 1, refresh: bool = False) -> list[str]:
     """``render_pages``, but a page whose inputs (``page_key``) are those of a page rendered by
     an earlier build is taken from the cache: adding one source to a large corpus re-renders
     only the pages whose cross-links or timeline it changes (``refresh``: none is taken)."""
@@ -260,7 +259,7 @@ def render_reusing(corpus: Corpus, doc_keys: dict[int, str], cache_dir: Path, jo
     keys: list[str | None] = [None] * len(corpus.docs)
     todo: list[int] = []
     for i, d in enumerate(corpus.docs):
-        doc_key = doc_keys.get(id(d))
+        doc_key = d.key
         if doc_key is not None:
             links = crosslinks.link_section(d, corpus)
             keys[i] = page_key(doc_key, d, corpus, links)
@@ -351,6 +350,6 @@ def _build(
     result = convert_sources(list_sources(sources), root, jobs, cache_dir, budget, refresh=refresh)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
-    rendered = render_reusing(corpus, result.doc_keys, cache_dir, jobs, refresh) if cache_dir is not None else None
+    rendered = render_reusing(corpus, cache_dir, jobs, refresh) if cache_dir is not None else None
     result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, rendered), owned)
     return result

@@ -64,6 +64,7 @@ class HtmlPage:
     paras: list[Para]
     meta: dict = field(default_factory=dict)
     removed: list[tuple[str, str, str]] = field(default_factory=list)  # (step, reason, text)
+    body_found: bool = False  # the main text was found by structure (not a page of loose lines)
 
 
 class NoBody(ValueError):
@@ -737,7 +738,7 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
     boxes, box_lines = info_boxes(body)
     info, used = pagemeta.info_fields(outside + box_lines)
     page.meta = pagemeta.collect(meta_tags, info)
-    page.meta["body_by_structure"] = "yes"
+    page.body_found = True
     if not page.meta.get("title"):
         heading = heading_above(body, page.meta.get("site_name"))
         if heading:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from converter.messages import note
+from converter.model import PageMeta
 from converter.tables import compiled, load
 
 
@@ -32,7 +33,12 @@ def line_rules() -> tuple[LineRule, ...]:
 
 @cache
 def meta_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((note(r["reason"]), re.compile(r["pattern"])) for r in load("noise")["meta_rules"])
+    rules = tuple((note(r["reason"]), re.compile(r["pattern"])) for r in load("noise")["meta_rules"])
+    for reason, pattern in rules:
+        unknown = set(pattern.groupindex) - PageMeta.names()
+        if unknown:
+            raise ValueError(f"converter/data/noise.yml: meta rule {reason!r} names {sorted(unknown)}, not fields of PageMeta")
+    return rules
 
 
 @cache

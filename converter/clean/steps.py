@@ -21,7 +21,7 @@ from converter.clean.rules import (
     repairs,
 )
 from converter.messages import Note
-from converter.model import CleaningRecord, CleanText, Para, RawSource, SourceError
+from converter.model import CleaningRecord, CleanText, PageMeta, Para, RawSource, SourceError
 from converter.read.formats import source as formats_source
 from converter.text import hanzi, numbering
 from converter.text.space import normalise_all
@@ -52,7 +52,7 @@ def _extract_html(text: str, raw: RawSource, warnings: list[str]) -> htmltext.Ht
         raise SourceError(raw.rel, f"{exc} (after flattening {depth} nested elements)") from exc
 
 
-def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: list[str]) -> list[Para]:
+def _source_paras(raw: RawSource, record: CleaningRecord, page: PageMeta, warnings: list[str]) -> list[Para]:
     if raw.document is not None:  # a Word/PDF/OFD/scan file, already read into paragraphs
         return formats_source.clean_paras(raw, record, page, warnings)
     text = raw.text.replace("\r\n", "\n").replace("\r", "\n")
@@ -81,10 +81,11 @@ def _source_paras(raw: RawSource, record: CleaningRecord, page: dict, warnings: 
                 record.remove("spam", Note("spam.page_meta", key=key), value)
                 meta[key] = None
         page.update({k: v for k, v in meta.items() if v})
-        if not page.get("url") and not raw.meta.url:
+        page.body_by_structure = parsed.body_found
+        if not page.url and not raw.meta.url:
             address = pagemeta.page_address(text)
             if address:
-                page["url"] = address
+                page.url = address
         return parsed.paras
     # Empty lines would be dropped after normalisation anyway: no paragraph is made for them.
     return [Para(line) for line in (text.split("\n") if lines is None else lines) if line]
@@ -150,9 +151,9 @@ def _reflow(paras: list[Para], record: CleaningRecord) -> list[Para]:
     return out
 
 
-def _split_file_title(paras: list[Para], page: dict, record: CleaningRecord) -> list[Para]:
+def _split_file_title(paras: list[Para], page: PageMeta, record: CleaningRecord) -> list[Para]:
     """A title glued to the first sentence (方案为贯彻落实…) is split off at the file name."""
-    title = page.get("file_title")
+    title = page.file_title
     if not title:
         return paras
     for i, p in enumerate(paras):
@@ -162,7 +163,7 @@ def _split_file_title(paras: list[Para], page: dict, record: CleaningRecord) -> 
     return paras
 
 
-def _harvest(line: str, page: dict) -> str | None:
+def _harvest(line: str, page: PageMeta) -> str | None:
     """Move a metadata line (byline, origin, disclosure, file name) into ``page``."""
     quick = meta_rules_filter()
     if quick is not None and not quick.search(line):
@@ -171,8 +172,8 @@ def _harvest(line: str, page: dict) -> str | None:
         m = pattern.search(line)
         if m:
             for key, value in m.groupdict().items():
-                if value and key not in page:
-                    page[key] = value
+                if value and not page.has(key):
+                    page.set(key, value)
             return reason
     return None
 
@@ -256,7 +257,7 @@ def locate_removals(source: str, record: CleaningRecord) -> None:
 
 def clean(raw: RawSource) -> CleanText:
     record = CleaningRecord()
-    page: dict = {}
+    page = PageMeta()
     warnings: list[str] = []
     paras = _source_paras(raw, record, page, warnings)
     for p, text in zip(paras, normalise_all([p.text for p in paras])):

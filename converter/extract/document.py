@@ -14,7 +14,7 @@ from typing import Any
 from converter import fields
 from converter.extract import citations, structure, validity
 from converter.messages import Note
-from converter.model import DocumentText, PolicyDocument, SourceError
+from converter.model import DocumentText, PageMeta, PolicyDocument, SourceError
 from converter.text import dates, docnumber, doctypes, places
 
 # Fields a sidecar's `overrides:` may set, and the levels: declared once, in the schema.
@@ -43,9 +43,9 @@ def slug_for(doc: DocumentText) -> str:
     return stem if doc.index == 0 else f"{stem}-{doc.index + 1}"
 
 
-def _page_place(page: dict, site: str | None) -> places.Place:
+def _page_place(page: PageMeta, site: str | None) -> places.Place:
     """Where the page's own site is (宜春市人民政府, 江西省人民政府门户网站), from its name or 来源."""
-    for name in (page.get("site_name"), site, page.get("origin")):
+    for name in (page.site_name, site, page.origin):
         place = places.locate(name or "")
         if place.level:
             return place
@@ -93,13 +93,13 @@ def extract(doc: DocumentText) -> PolicyDocument:
     first_doc = doc.index == 0
     title, _, present = _first(
         ("override", overrides.get("title")),
-        ("page", page.get("title") if first_doc else None),
+        ("page", page.title if first_doc else None),
         ("line", doc.title),
     )
     if title and len(present) > 1 and re.sub(r"\s+", "", str(present[1][1])) != re.sub(r"\s+", "", str(title)):
         _conflict("title", present, warnings)
-    title = title or (page.get("html_title") if first_doc else None)
-    warnings += [w for w in page.get("page_warnings", []) if first_doc]
+    title = title or (page.html_title if first_doc else None)
+    warnings += [w for w in page.page_warnings if first_doc]
     if not title:
         raise SourceError(src.rel, f"document {doc.index + 1}: no title found (add `overrides: {{title: …}}` to the sidecar)")
     if doc.title_origin == "lead" and "title" not in overrides:
@@ -107,7 +107,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
 
     doc_number, _, present = _first(
         ("override", overrides.get("doc_number") and docnumber.normalise(str(overrides["doc_number"]))),
-        ("page", page.get("doc_number") and docnumber.normalise(page["doc_number"])),
+        ("page", page.doc_number and docnumber.normalise(page.doc_number)),
         ("header", header.doc_number),
     )
     _conflict("doc_number", present, warnings)
@@ -117,27 +117,27 @@ def extract(doc: DocumentText) -> PolicyDocument:
     title_issuers = places.issuers_from_title(title)
     issuers, _, present = _first(
         ("override", overrides.get("issuers")),
-        ("page", page.get("issuers")),
+        ("page", page.issuers),
         ("落款", sig_issuers),
         ("令", [header.decree_issuer] if header.decree_issuer else []),
         ("title", title_issuers),
         # The page's 来源 (<meta name="ContentSource">, 信息来源) when it names an organ and the
         # title is a policy document's (通知, 意见…): the site publishing its own document
         # states no issuer anywhere else. A news item's 来源 published it, issued nothing.
-        ("来源", [page["origin"]] if page.get("origin") and places.is_org(page["origin"]) and doctypes.classify(title) not in (None, "新闻", "解读") else []),
+        ("来源", [page.origin] if page.origin and places.is_org(page.origin) and doctypes.classify(title) not in (None, "新闻", "解读") else []),
     )
     issuers = [issuers] if isinstance(issuers, str) else list(issuers or [])
 
     written, _, present = _first(
         ("override", dates.parse(overrides.get("written_date"))),
-        ("page", dates.parse(page.get("written_date"))),
+        ("page", dates.parse(page.written_date)),
         ("落款", header.signatures[0][1] if header.signatures else None),
         ("题注", _caption_date(blocks)),
     )
     _conflict("written_date", present, warnings)
     published, _, present = _first(
         ("override", dates.parse(overrides.get("publish_date"))),
-        ("page", dates.parse(page.get("publish_date"))),
+        ("page", dates.parse(page.publish_date)),
     )
 
     # Where: the issuer or title says it plainly; the 文号 prefix is weaker evidence.
@@ -150,7 +150,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
         place = places.locate_doc_number(doc_number)
     # Weakest: the body that published the page (来源 line, the site's name: 江西省人民政府)
     # places a 解读 or bulletin that names no issuer.
-    for name in (page.get("origin"), src.meta.site or page.get("site_name")):
+    for name in (page.origin, src.meta.site or page.site_name):
         if name and not place.level:
             place = places.locate(str(name))
     issuers = [places.expand(i, place) for i in issuers]
@@ -167,7 +167,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
     doc_type = overrides.get("doc_type") or ("新闻" if doc.title_origin == "lead" else doctypes.classify(title))
     if doc.index == 0 and "doc_type" not in overrides:
         # The page's column (解读材料, 领导干部任免) says what a title alone may not (一图读懂…).
-        doc_type = doctypes.from_column(page.get("column")) or doc_type
+        doc_type = doctypes.from_column(page.column) or doc_type
 
     body = "\n".join(b.lead + b.text for b in blocks if b.kind not in ("doc_number", "signature"))
     cites = citations.extract(body, own_number=doc_number, own_title=title, attachments=header.attachments)
@@ -185,21 +185,21 @@ def extract(doc: DocumentText) -> PolicyDocument:
 
     source: dict[str, Any] = {
         "file": src.rel,
-        "url": src.meta.url or page.get("url"),
-        "site": src.meta.site or page.get("site_name"),
+        "url": src.meta.url or page.url,
+        "site": src.meta.site or page.site_name,
         "sha256": src.sha256,
     }
     if src.meta.fetched_at:
         source["fetched_at"] = src.meta.fetched_at
-    if page.get("origin"):
-        source["origin"] = page["origin"]
+    if page.origin:
+        source["origin"] = page.origin
     if src.document is not None:  # which file and tool the text came from
         source["extracted_from"] = src.document.provenance(src.rel, src.sha256, src.meta.url)
     for key in ("attachment_of", "attachment_name", "page_url"):  # an attachment: its page, and the link text there
         if src.meta.extra.get(key):
             source[key] = src.meta.extra[key]
-    extra = {k: page[k] for k in ("disclosure", "author") if page.get(k)}
-    topics = overrides.get("topics") or page.get("topics") or []
+    extra = {k: v for k, v in (("disclosure", page.disclosure), ("author", page.author)) if v}
+    topics = overrides.get("topics") or page.topics or []
     # The date the text itself is signed or captioned with, whatever the page's info box says:
     # 自公布之日起施行 counts from it (an info box's 成文日期 may be the date the page was posted).
     text_date = (header.signatures[0][1] if header.signatures else None) or _caption_date(blocks)
@@ -218,7 +218,7 @@ def extract(doc: DocumentText) -> PolicyDocument:
         cites=cites,
         blocks=blocks,
         record=doc.record,
-        index_number=overrides.get("index_number") or page.get("index_number"),
+        index_number=overrides.get("index_number") or page.index_number,
         topics=[topics] if isinstance(topics, str) else list(topics),
         extra=extra,
         warnings=warnings,

@@ -111,9 +111,9 @@ def promote(result: Result) -> None:
             merged = _merge(page, att)
         else:
             continue
-        keys = [result.doc_keys.get(id(x)) for x in (page, att) if x is not None]
-        if keys and all(keys):
-            result.doc_keys[id(merged)] = hashlib.sha256("+".join(keys).encode()).hexdigest()  # type: ignore[arg-type]
+        keys = [x.key for x in (page, att) if x is not None]
+        # The merged document is rendered anew unless both its parts have a key (replace() copied the page's).
+        merged.key = hashlib.sha256("+".join(k for k in keys if k).encode()).hexdigest() if keys and all(keys) else None
         result.docs = [merged if d is (page or att) else d for d in result.docs if d is not att or page is None]
 
 

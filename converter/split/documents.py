@@ -72,7 +72,7 @@ def split(clean: CleanText) -> list[DocumentText]:
             if clean.paras[start].text != title:
                 record.change("title_label", 1)  # 【文件】 prefix or 《》 dropped from the title line
             docs.append(_doc(clean, k, title, "line", paras))
-    if not clean.page.get("body_by_structure"):  # html.py already cut the page around its text
+    if not clean.page.body_by_structure:  # the HTML reader already cut the page around its text
         _drop_trailer(docs[-1])
     if len(docs) > 1 and (record.removed or record.changed):
         # The page-level removals are recorded once, with the first document; the others say where.
@@ -86,15 +86,15 @@ def _doc(clean: CleanText, index: int, title: str | None, origin: str, paras: li
     record = clean.record if index == 0 else type(clean.record)()
     return DocumentText(
         source=clean.source, index=index, title=title, title_origin=origin, paras=list(paras),
-        page=dict(clean.page), record=record, warnings=list(clean.warnings),
+        page=clean.page.copy(), record=record, warnings=list(clean.warnings),
     )
 
 
 def _title_without_line(clean: CleanText) -> tuple[str | None, str]:
     """A page with no title line: the page's own metadata, the file name, or a news lead."""
-    for key, origin in (("title", "page"), ("file_title", "file-name")):
-        if clean.page.get(key):
-            return clean.page[key], origin
+    for value, origin in ((clean.page.title, "page"), (clean.page.file_title, "file-name")):
+        if value:
+            return value, origin
     for p in clean.paras[:3]:
         m = _NEWS_LEAD.match(p.text)
         if m:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from converter.model import PageMeta
 from converter.clean import rules, steps
 from converter.messages import note
 from converter.tables import load
@@ -100,9 +101,9 @@ def test_long_policy_paragraph_mentioning_a_noise_word_is_kept():
 
 @pytest.mark.parametrize("line,fields", METADATA)
 def test_metadata_line_moves_into_page_fields(line, fields):
-    page: dict = {}
+    page = PageMeta()
     assert steps._harvest(space.normalise_space(line), page)
-    assert {k: page[k] for k in fields} == fields
+    assert {k: getattr(page, k) for k in fields} == fields
 
 
 @pytest.mark.parametrize("before,after", REPAIRS)
