@@ -309,6 +309,43 @@ def _lenient_best(data: bytes, candidates: list[str]) -> str | None:
     return None
 
 
+class _Readings:
+    """The strict UTF-8 and GB18030 readings of the bytes, each made once when first needed
+    (and left in ``decoded`` for ``decode``)."""
+
+    def __init__(self, data: bytes, decoded: dict[str, str]):
+        self.data = data
+        self.decoded = decoded
+        self.utf8 = _strict(data, "utf-8")
+        if self.utf8 is not None:
+            decoded["utf-8"] = self.utf8
+        self._gb: list[str | None] = []
+
+    def utf8_score(self) -> float:  # only needed against a declared legacy charset: computed then
+        return _cjk_score(self.utf8) if self.utf8 is not None else -1.0
+
+    def utf8_plausible(self) -> bool:
+        return self.utf8 is not None and _plausible(self.utf8)
+
+    def gb(self) -> str | None:
+        if not self._gb:
+            self._gb.append(_strict(self.data, "gb18030"))
+            if self._gb[0] is not None:
+                self.decoded["gb18030"] = self._gb[0]
+        return self._gb[0]
+
+    def gb_clearly_better(self) -> bool:
+        # Short GBK text is occasionally valid UTF-8 by accident (e.g. 通知 =
+        # CD A8 D6 AA); the UTF-8 reading is then exotic combining marks.
+        if self.utf8 is None or _weird_below_half(self.utf8):
+            return False
+        gb = self.gb()
+        return gb is not None and _plausible(gb) and _cjk_score(gb) >= _MIN_CJK_SCORE_OVERRIDE
+
+    def utf8_or_gb(self) -> str:
+        return "gb18030" if self.gb_clearly_better() else "utf-8"
+
+
 def detect_encoding(data: bytes, content_type: str | None = None, decoded: dict[str, str] | None = None) -> str:
     """Return the Python codec name that decodes ``data`` correctly.
 
@@ -330,68 +367,54 @@ def detect_encoding(data: bytes, content_type: str | None = None, decoded: dict[
                 return enc
         return "utf-8"
 
-    utf8_text = _strict(data, "utf-8")
-    if utf8_text is not None:
-        decoded["utf-8"] = utf8_text
+    readings = _Readings(data, decoded)
+    return _from_declaration(readings, declared) or _undeclared(readings, declared)
 
-    def utf8_score() -> float:  # only needed against a declared legacy charset: computed then
-        return _cjk_score(utf8_text) if utf8_text is not None else -1.0
 
-    _gb_cache: list[str | None] = []
-
-    def gb_text() -> str | None:
-        if not _gb_cache:
-            _gb_cache.append(_strict(data, "gb18030"))
-            if _gb_cache[0] is not None:
-                decoded["gb18030"] = _gb_cache[0]
-        return _gb_cache[0]
-
-    def gb_clearly_better() -> bool:
-        # Short GBK text is occasionally valid UTF-8 by accident (e.g. 通知 =
-        # CD A8 D6 AA); the UTF-8 reading is then exotic combining marks.
-        if utf8_text is None or _weird_below_half(utf8_text):
-            return False
-        gb = gb_text()
-        return gb is not None and _plausible(gb) and _cjk_score(gb) >= _MIN_CJK_SCORE_OVERRIDE
-
+def _from_declaration(r: _Readings, declared: list[str]) -> str | None:
+    """The first declared charset that reads the bytes plausibly, unless UTF-8 or GB18030
+    clearly reads them better; None when no declaration is usable."""
     for enc in declared:
-        if enc in _UNICODE_WIDE and b"\x00" not in data[:1024]:
+        if enc in _UNICODE_WIDE and b"\x00" not in r.data[:1024]:
             continue  # a UTF-16/32 claim for bytes without NULs is bogus
-        text = utf8_text if enc == "utf-8" else _strict(data, enc)
+        text = r.utf8 if enc == "utf-8" else _strict(r.data, enc)
         if text is None or not _plausible(text):
             continue
         if enc == "utf-8":
-            return "gb18030" if gb_clearly_better() else enc
+            return r.utf8_or_gb()
         score = _cjk_score(text)
         # Valid UTF-8 with non-ASCII content is strong evidence on its own:
         # legacy text is practically never valid UTF-8 by accident.  Against
         # a declared legacy multi-byte charset, which can also "decode"
         # UTF-8 bytes strictly, require UTF-8 to read at least as well.
-        if utf8_text is not None and _plausible(utf8_text):
-            if enc not in _LEGACY_MULTIBYTE or utf8_score() >= score:
-                return "gb18030" if gb_clearly_better() else "utf-8"
+        if r.utf8_plausible() and (enc not in _LEGACY_MULTIBYTE or r.utf8_score() >= score):
+            return r.utf8_or_gb()
         if enc != "gb18030":
-            gb = gb_text()
+            gb = r.gb()
             if gb is not None and _plausible(gb):
                 gb_score = _cjk_score(gb)
                 if gb_score >= _MIN_CJK_SCORE_OVERRIDE and gb_score > score + 0.3:
                     return "gb18030"
         return enc
+    return None
 
-    # No usable declaration.
-    if utf8_text is not None and _plausible(utf8_text):
-        return "gb18030" if gb_clearly_better() else "utf-8"
-    gb = gb_text()
+
+def _undeclared(r: _Readings, declared: list[str]) -> str:
+    """No usable declaration: UTF-8, then GB18030, then charset-normalizer's guess, then the
+    reading with the fewest replacement characters."""
+    if r.utf8_plausible():
+        return r.utf8_or_gb()
+    gb = r.gb()
     if gb is not None and _plausible(gb) and _cjk_score(gb) >= _MIN_CJK_SCORE_UNDECLARED:
         return "gb18030"
-    guess = _charset_normalizer_guess(data)
-    if guess in _UNICODE_WIDE and b"\x00" not in data[:1024]:
+    guess = _charset_normalizer_guess(r.data)
+    if guess in _UNICODE_WIDE and b"\x00" not in r.data[:1024]:
         guess = None
     if guess is not None:
-        text = _strict(data, guess)
+        text = _strict(r.data, guess)
         if text is not None and _plausible(text):
             return guess
-    lenient = _lenient_best(data, [*declared, "utf-8", "gb18030"])
+    lenient = _lenient_best(r.data, [*declared, "utf-8", "gb18030"])
     if lenient is not None:
         return lenient
     if guess is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from converter import fields
 from converter.extract import citations, structure, validity
 from converter.messages import Note
-from converter.model import DocumentText, PageMeta, PolicyDocument, SourceError
+from converter.model import Block, DocumentText, PageMeta, PolicyDocument, SourceError
 from converter.text import dates, docnumber, doctypes, places
 
 # Fields a sidecar's `overrides:` may set, and the levels: declared once, in the schema.
@@ -81,15 +81,11 @@ def _conflict(field: str, present: list[tuple[str, Any]], warnings: list[str]) -
         warnings.append(Note("warn.conflict", field=field, kept=kept, origin=kept_origin, others=others))
 
 
-def extract(doc: DocumentText) -> PolicyDocument:
-    src = doc.source
+def extract_title(doc: DocumentText, overrides: dict[str, Any], warnings: list) -> str:
+    """The sidecar's override, else the page's own title (信息公开 table, ArticleTitle), else the
+    title line; the <title> element, which carries site and column names, only stands in for a
+    missing one."""
     page = doc.page
-    warnings = list(doc.warnings)
-    overrides = {k: v for k, v in src.meta.overrides.items() if k in OVERRIDABLE}
-    blocks, header = structure.build(doc.paras)
-
-    # The page's own title (信息公开 table, ArticleTitle) outranks the title line; the
-    # <title> element, which carries site and column names, only stands in for a missing one.
     first_doc = doc.index == 0
     title, _, present = _first(
         ("override", overrides.get("title")),
@@ -101,33 +97,53 @@ def extract(doc: DocumentText) -> PolicyDocument:
     title = title or (page.html_title if first_doc else None)
     warnings += [w for w in page.page_warnings if first_doc]
     if not title:
-        raise SourceError(src.rel, f"document {doc.index + 1}: no title found (add `overrides: {{title: …}}` to the sidecar)")
+        raise SourceError(doc.source.rel, f"document {doc.index + 1}: no title found (add `overrides: {{title: …}}` to the sidecar)")
     if doc.title_origin == "lead" and "title" not in overrides:
         warnings.append(Note("warn.title_from_lead"))
+    return title
 
+
+def extract_doc_number(page: PageMeta, overrides: dict[str, Any], header: structure.Header, warnings: list) -> str | None:
     doc_number, _, present = _first(
         ("override", overrides.get("doc_number") and docnumber.normalise(str(overrides["doc_number"]))),
         ("page", page.doc_number and docnumber.normalise(page.doc_number)),
         ("header", header.doc_number),
     )
     _conflict("doc_number", present, warnings)
+    return doc_number
 
+
+def extract_issuers(page: PageMeta, overrides: dict[str, Any], header: structure.Header, title: str) -> list[str]:
+    """As written: the override, the page's 发文机关, the 落款, a 令's issuer, the title."""
     signed = [s for s in header.signatures if s[0]]
-    sig_issuers = signed[0][0] if signed else []
-    title_issuers = places.issuers_from_title(title)
-    issuers, _, present = _first(
+    issuers, _, _ = _first(
         ("override", overrides.get("issuers")),
         ("page", page.issuers),
-        ("落款", sig_issuers),
+        ("落款", signed[0][0] if signed else []),
         ("令", [header.decree_issuer] if header.decree_issuer else []),
-        ("title", title_issuers),
+        ("title", places.issuers_from_title(title)),
         # The page's 来源 (<meta name="ContentSource">, 信息来源) when it names an organ and the
         # title is a policy document's (通知, 意见…): the site publishing its own document
         # states no issuer anywhere else. A news item's 来源 published it, issued nothing.
         ("来源", [page.origin] if page.origin and places.is_org(page.origin) and doctypes.classify(title) not in (None, "新闻", "解读") else []),
     )
-    issuers = [issuers] if isinstance(issuers, str) else list(issuers or [])
+    return [issuers] if isinstance(issuers, str) else list(issuers or [])
 
+
+def expand_issuers(doc: DocumentText, issuers: list[str], place: places.Place) -> list[str]:
+    """Short names in full (省政府 -> 江西省人民政府) by the document's place."""
+    issuers = [places.expand(i, place) for i in issuers]
+    if any(places.is_short_local(i) for i in issuers):
+        # 市政府 with no city in the document: the page's own site or 来源 says where it is.
+        here = _page_place(doc.page, doc.source.meta.site)
+        issuers = [places.expand(i, here) for i in issuers]
+    return issuers
+
+
+def extract_dates(
+    page: PageMeta, overrides: dict[str, Any], header: structure.Header, blocks: list[Block], warnings: list,
+) -> tuple[str | None, str | None]:
+    """(written date, publish date)."""
     written, _, present = _first(
         ("override", dates.parse(overrides.get("written_date"))),
         ("page", dates.parse(page.written_date)),
@@ -135,54 +151,41 @@ def extract(doc: DocumentText) -> PolicyDocument:
         ("题注", _caption_date(blocks)),
     )
     _conflict("written_date", present, warnings)
-    published, _, present = _first(
+    published, _, _ = _first(
         ("override", dates.parse(overrides.get("publish_date"))),
         ("page", dates.parse(page.publish_date)),
     )
+    return written, published
 
-    # Where: the issuer or title says it plainly; the 文号 prefix is weaker evidence.
-    place = places.Place()
+
+def extract_place(doc: DocumentText, issuers: list[str], title: str, doc_number: str | None) -> places.Place:
+    """Where: the issuer or title says it plainly; the 文号 prefix is weaker evidence."""
     for name in [*issuers, title]:
         place = places.locate(name)
         if place.level:
-            break
-    if not place.level:
-        place = places.locate_doc_number(doc_number)
+            return place
+    place = places.locate_doc_number(doc_number)
     # Weakest: the body that published the page (来源 line, the site's name: 江西省人民政府)
     # places a 解读 or bulletin that names no issuer.
-    for name in (page.origin, src.meta.site or page.site_name):
-        if name and not place.level:
-            place = places.locate(str(name))
-    issuers = [places.expand(i, place) for i in issuers]
-    if any(places.is_short_local(i) for i in issuers):
-        # 市政府 with no city in the document: the page's own site or 来源 says where it is.
-        here = _page_place(page, src.meta.site)
-        issuers = [places.expand(i, here) for i in issuers]
-    region = overrides.get("region") or place.region
-    level = overrides.get("level") or place.level
-    if level not in LEVEL_VALUES:
-        warnings.append(Note("warn.bad_level", value=level))
+    for origin in (doc.page.origin, doc.source.meta.site or doc.page.site_name):
+        if origin and not place.level:
+            place = places.locate(str(origin))
+    return place
 
+
+def extract_doc_type(doc: DocumentText, overrides: dict[str, Any], title: str) -> str | None:
     # A page whose title had to be taken from its lead sentence is a news item.
     doc_type = overrides.get("doc_type") or ("新闻" if doc.title_origin == "lead" else doctypes.classify(title))
     if doc.index == 0 and "doc_type" not in overrides:
         # The page's column (解读材料, 领导干部任免) says what a title alone may not (一图读懂…).
-        doc_type = doctypes.from_column(page.column) or doc_type
+        doc_type = doctypes.from_column(doc.page.column) or doc_type
+    return doc_type
 
-    body = "\n".join(b.lead + b.text for b in blocks if b.kind not in ("doc_number", "signature"))
-    cites = citations.extract(body, own_number=doc_number, own_title=title, attachments=header.attachments)
-    if doc_type == "解读" and doc_number and "doc_number" not in overrides:
-        # A 解读 page names the document it interprets; that 文号 is a citation, not its own.
-        cites.insert(0, citations.Citation(None, doc_number))
-        doc_number = None
 
-    for missing, value in (("doc_number", doc_number), ("issuers", issuers), ("written_date", written), ("publish_date", published)):
-        if not value and doc_type not in ("新闻", "解读"):
-            warnings.append(Note("warn.missing", field=missing))
-    unknown = sorted(set(src.meta.overrides) - OVERRIDABLE)
-    if unknown:
-        warnings.append(Note("warn.unknown_overrides", keys=", ".join(unknown)))
-
+def source_info(doc: DocumentText) -> dict[str, Any]:
+    """Where the document came from: file, address, site, digest; fetch time, origin, the
+    document file and the page of an attachment when known."""
+    src, page = doc.source, doc.page
     source: dict[str, Any] = {
         "file": src.rel,
         "url": src.meta.url or page.url,
@@ -198,12 +201,48 @@ def extract(doc: DocumentText) -> PolicyDocument:
     for key in ("attachment_of", "attachment_name", "page_url"):  # an attachment: its page, and the link text there
         if src.meta.extra.get(key):
             source[key] = src.meta.extra[key]
-    extra = {k: v for k, v in (("disclosure", page.disclosure), ("author", page.author)) if v}
+    return source
+
+
+def _check_complete(doc: DocumentText, doc_type: str | None, values: dict[str, Any], warnings: list) -> None:
+    """Warnings for the fields a policy document should have, and for override keys no field has."""
+    for missing, value in values.items():
+        if not value and doc_type not in ("新闻", "解读"):
+            warnings.append(Note("warn.missing", field=missing))
+    unknown = sorted(set(doc.source.meta.overrides) - OVERRIDABLE)
+    if unknown:
+        warnings.append(Note("warn.unknown_overrides", keys=", ".join(unknown)))
+
+
+def extract(doc: DocumentText) -> PolicyDocument:
+    page = doc.page
+    warnings = list(doc.warnings)
+    overrides = {k: v for k, v in doc.source.meta.overrides.items() if k in OVERRIDABLE}
+    blocks, header = structure.build(doc.paras)
+    title = extract_title(doc, overrides, warnings)
+    doc_number = extract_doc_number(page, overrides, header, warnings)
+    issuers = extract_issuers(page, overrides, header, title)
+    written, published = extract_dates(page, overrides, header, blocks, warnings)
+    place = extract_place(doc, issuers, title, doc_number)
+    issuers = expand_issuers(doc, issuers, place)
+    region = overrides.get("region") or place.region
+    level = overrides.get("level") or place.level
+    if level not in LEVEL_VALUES:
+        warnings.append(Note("warn.bad_level", value=level))
+    doc_type = extract_doc_type(doc, overrides, title)
+
+    body = "\n".join(b.lead + b.text for b in blocks if b.kind not in ("doc_number", "signature"))
+    cites = citations.extract(body, own_number=doc_number, own_title=title, attachments=header.attachments)
+    if doc_type == "解读" and doc_number and "doc_number" not in overrides:
+        # A 解读 page names the document it interprets; that 文号 is a citation, not its own.
+        cites.insert(0, citations.Citation(None, doc_number))
+        doc_number = None
+    _check_complete(doc, doc_type, {"doc_number": doc_number, "issuers": issuers, "written_date": written,
+                                     "publish_date": published}, warnings)
     topics = overrides.get("topics") or page.topics or []
     # The date the text itself is signed or captioned with, whatever the page's info box says:
     # 自公布之日起施行 counts from it (an info box's 成文日期 may be the date the page was posted).
     text_date = (header.signatures[0][1] if header.signatures else None) or _caption_date(blocks)
-    clauses = validity.extract(title, blocks, doc_number, doc_type, cites, header.attachments, text_date)
     return PolicyDocument(
         slug=slug_for(doc),
         title=title,
@@ -214,13 +253,13 @@ def extract(doc: DocumentText) -> PolicyDocument:
         region=region,
         level=level,
         doc_type=doc_type,
-        source=source,
+        source=source_info(doc),
         cites=cites,
         blocks=blocks,
         record=doc.record,
         index_number=overrides.get("index_number") or page.index_number,
         topics=[topics] if isinstance(topics, str) else list(topics),
-        extra=extra,
+        extra={k: v for k, v in (("disclosure", page.disclosure), ("author", page.author)) if v},
         warnings=warnings,
-        clauses=clauses,
+        clauses=validity.extract(title, blocks, doc_number, doc_type, cites, header.attachments, text_date),
     )
