@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from converter.pipeline import convert_source
-from converter.read.formats import ocr
-from tests import formats_support as fx
+from converter.pipeline import convert_source  # noqa: E402 (after the path line above)
+from converter.read.formats import ocr  # noqa: E402
+from tests import formats_support as fx  # noqa: E402
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -288,7 +288,7 @@ def incremental(base: int, jobs: int, work: Path) -> dict:
     build = [sys.executable, "-m", "converter", "build", "--sources", str(sources), "--out", str(out), "-j", str(jobs), "--cache", str(cache_dir)]
     cold = run(build)
     n = base
-    for attempt in range(3):
+    for attempt in range(3):  # noqa: B007 (the count is reported after the loop)
         gen.write_corpus(sources, n + 1, start=n)  # one new source
         warm = run(build)
         m = re.search(r"(\d+) sources converted, (\d+) unchanged", warm["stdout"])

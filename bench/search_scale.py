@@ -170,7 +170,7 @@ def measure(base: str, queries: list[str]) -> list[dict]:
         for q in queries:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             fetched: list[int] = []
-            context.on("response", lambda r: fetched.append(int(r.headers.get("content-length") or 0)) if SEARCH_FILES.search(r.url) else None)
+            context.on("response", lambda r, fetched=fetched: fetched.append(int(r.headers.get("content-length") or 0)) if SEARCH_FILES.search(r.url) else None)
             page = context.new_page()
             page.goto(base)
             page.wait_for_load_state("networkidle")

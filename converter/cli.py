@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from converter import __version__, pipeline
 from converter.model import SourceError
@@ -186,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m converter", description="Scraped policy pages -> Markdown.")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True)
-    jobs = dict(type=int, default=1, help="worker processes (default 1; 0 = all cores)")
-    budget = dict(
+    jobs: dict[str, Any] = dict(type=int, default=1, help="worker processes (default 1; 0 = all cores)")
+    budget: dict[str, Any] = dict(
         type=float, default=pipeline.TIME_BUDGET, metavar="SECONDS",
         help=f"a source taking longer to convert is reported as an error (default {pipeline.TIME_BUDGET:g}; 0 = no limit)",
     )

@@ -33,7 +33,7 @@ MAX_ITEMS = 1000  # entries of a list (attachments, history, issuers, topics)
 # Longer ones go through PyYAML's Python composer, which raises RecursionError instead.
 LIBYAML_MAX_CHARS = 4096
 LEVEL_VALUES = {"national", "provincial", "municipal", "county", None}
-LEVELS = ", ".join(str(v) for v in sorted(LEVEL_VALUES - {None})) + ", null"
+LEVELS = ", ".join(sorted(str(v) for v in LEVEL_VALUES if v is not None)) + ", null"
 
 
 class SidecarError(ValueError):
@@ -211,8 +211,8 @@ def problems(data: dict) -> list[tuple[str, str]]:
             if not isinstance(key, str):
                 out.append((f"overrides.{key}", f"a field name must be text, got {show(key)}"))
                 continue
-            f = OVERRIDE_FIELDS.get(key)
-            wrong = f.check(value) if f else None
+            spec = OVERRIDE_FIELDS.get(key)
+            wrong = spec.check(value) if spec else None
             if wrong:
                 out.append((f"overrides.{key}", wrong))
     return out
@@ -235,7 +235,7 @@ class _PureLoader(yaml.SafeLoader):
 
 
 _PureLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-_FastLoader: type = _PureLoader
+_FastLoader: type[Any] = _PureLoader
 if hasattr(yaml, "CSafeLoader"):
     class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
         pass

@@ -96,7 +96,7 @@ class Note(str):
     code: str
     params: dict[str, Any]
 
-    def __new__(cls, code: str, **params: Any) -> "Note":
+    def __new__(cls, code: str, **params: Any) -> Note:
         obj = super().__new__(cls, text(code, params, "en"))
         obj.code = code
         obj.params = params

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from converter.messages import note
+from converter.messages import Note, note
 
 
 class SourceError(Exception):
@@ -74,7 +74,7 @@ class Removal:
     """One line (or element) the cleaner removed, with the rule that removed it."""
 
     step: str
-    reason: str  # a messages.Note: its code gives the Chinese text, its str value the English
+    reason: Note  # its code gives the Chinese text, its str value the English
     text: str
     line: int | None = None  # line of the source where the text was (None: not found there)
 
@@ -86,7 +86,7 @@ class CleaningRecord:
     removed: list[Removal] = field(default_factory=list)
     changed: dict[str, int] = field(default_factory=dict)  # step -> number of in-place edits
 
-    def remove(self, step: str, reason: str, text: str, line: int | None = None) -> None:
+    def remove(self, step: str, reason: str | Note, text: str, line: int | None = None) -> None:
         self.removed.append(Removal(step, note(reason), text, line))
 
     def change(self, step: str, count: int = 1) -> None:
@@ -102,7 +102,7 @@ class CleaningRecord:
             out[f"changed_{step}"] = n
         return dict(sorted(out.items()))
 
-    def copy(self) -> "CleaningRecord":
+    def copy(self) -> CleaningRecord:
         return CleaningRecord(list(self.removed), dict(self.changed))
 
 

@@ -15,10 +15,11 @@ import hashlib
 import multiprocessing
 import os
 import secrets
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from converter.clean.steps import clean
 from converter.extract.document import extract
@@ -174,7 +175,9 @@ def convert_many(
         outcomes[i] = outcome
         if cache_dir is not None and not _over_budget(outcome, budget):
             cache.store(cache_dir, keys[i], outcome)
-    for i, (docs, problems) in enumerate(outcomes):
+    for i, entry in enumerate(outcomes):
+        assert entry is not None  # every source was converted or taken from the cache
+        docs, problems = entry
         if cache_dir is not None:
             for n, d in enumerate(docs):
                 d.key = f"{keys[i]}:{n}"
@@ -262,13 +265,13 @@ def render_reusing(corpus: Corpus, cache_dir: Path, jobs: int = 1, refresh: bool
         doc_key = d.key
         if doc_key is not None:
             links = crosslinks.link_section(d, corpus)
-            keys[i] = page_key(doc_key, d, corpus, links)
-            texts[i] = previous.get(keys[i])
+            key = page_key(doc_key, d, corpus, links)
+            keys[i], texts[i] = key, previous.get(key)
         if texts[i] is None:
             todo.append(i)
     for i, text in zip(todo, render_pages(corpus, jobs, todo)):
         texts[i] = text
-    cache.store_pages(cache_dir, {k: t for k, t in zip(keys, texts) if k is not None})
+    cache.store_pages(cache_dir, {k: t for k, t in zip(keys, texts) if k is not None and t is not None})
     return texts  # type: ignore[return-value]
 
 
@@ -292,7 +295,7 @@ def all_pages(corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str] | N
     return {**pages(corpus, jobs, rendered), **guide.pages(root), **attachments.downloads(corpus.docs, root)}
 
 
-def write_pages(out_dir: Path, generated: dict[str, str | bytes], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
+def write_pages(out_dir: Path, generated: dict[str, str] | dict[str, str | bytes], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
     written, removed = [], []
     root = out_dir.resolve()
     parents: dict[Path, Path] = {}

@@ -414,7 +414,8 @@ def _resolve_page_path(out_dir: Path, url: str, content_type: str | None) -> tup
         old = load_sidecar(sidecar_path_for(path))
         if old is None or old[0].get("url") in (None, url):
             return path, old
-    raise ValueError(f"file name for {url} is taken by {old[0].get('url')}")
+    taken_by = old[0].get("url") if old is not None else None
+    raise ValueError(f"file name for {url} is taken by {taken_by}")
 
 
 def save_page(

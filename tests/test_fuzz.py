@@ -81,7 +81,7 @@ def _convert(data: bytes, suffix: str) -> None:
             md = generated[f"policies/{d.slug}.md"]
             meta = yaml.safe_load(md[4 : md.index("\n---\n", 3)])
             assert meta["title"] == d.title
-            for closing, tag, attrs in _RAW_TAG.findall(md.split("\n---\n", 1)[1]):
+            for _closing, tag, attrs in _RAW_TAG.findall(md.split("\n---\n", 1)[1]):
                 assert tag.lower() in OWN_TAGS and not re.search(r"(?i)\bon\w+\s*=|style\s*=", attrs), (tag, attrs)
             assert "](javascript:" not in md.lower() and "](data:" not in md.lower()
 

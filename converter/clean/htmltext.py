@@ -744,7 +744,7 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
         if heading:
             page.meta["title"] = heading
 
-    writer = _Writer(base, False, teasers, boxes)
+    writer = _Writer(base, False, tuple(teasers), tuple(boxes))
     writer.walk(body)
     writer.flush()
     page.paras = _drop_broken_title_repeat(_title_paras(writer.paras, page.meta.get("title"), body), writer.removed)

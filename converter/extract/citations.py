@@ -160,10 +160,10 @@ def spans(text: str) -> list[Span]:
         if any(s <= start < e for s, e in taken):
             continue
         before = _UNQUOTED.search(text, max(0, start - 130), start)
-        title = before and _LEAD_IN.sub("", before.group("t"))
-        if title and len(title_key(title)) >= MIN_KEY * 2:
-            t_start = before.end("t") - len(title)
-            found.append(Span(t_start, before.end("t"), normalise_title(title), dn))
+        named = _LEAD_IN.sub("", before.group("t")) if before else ""
+        if before and named and len(title_key(named)) >= MIN_KEY * 2:
+            t_start = before.end("t") - len(named)
+            found.append(Span(t_start, before.end("t"), normalise_title(named), dn))
         else:
             found.append(Span(start, end, None, dn))
     return sorted(found, key=lambda s: s.start)

@@ -64,6 +64,6 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     if f'{MARK}"' in content or f"{MARK} " in content:
         items = with_articles(list(page.toc), content)
         if items:
-            items[0].active = True  # as MkDocs marks its first entry
+            items[0].active = True  # type: ignore[attr-defined]  # as MkDocs marks its first entry (undeclared there)
         page.toc = TableOfContents(items)
     return content

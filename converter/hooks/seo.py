@@ -39,7 +39,9 @@ def description(meta: dict[str, Any]) -> str:
 def legislation(meta: dict[str, Any], url: str | None) -> str:
     """The schema.org Legislation of a document page, as JSON safe inside <script>."""
     raw = {k: html.unescape(v) if isinstance(v, str) else v for k, v in meta.items()}
-    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    source = raw.get("source")
+    if not isinstance(source, dict):
+        source = {}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Legislation",
@@ -54,7 +56,7 @@ def legislation(meta: dict[str, Any], url: str | None) -> str:
         ],
         "inLanguage": "zh-CN",
         "url": url,
-        "isBasedOn": html.unescape(source.get("url")) if source.get("url") else None,
+        "isBasedOn": html.unescape(str(source["url"])) if source.get("url") else None,
     }
     data = {k: v for k, v in data.items() if v}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)

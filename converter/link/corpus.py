@@ -97,8 +97,8 @@ class _Index:
             found = [s for s in self.by_number.get(number_key(c.doc_number), []) if s != own]
             if len(found) > 1 and c.title:
                 # Two sources claim the 文号; the cited title tells them apart.
-                keys = set(title_keys(c.title))
-                found = [s for s in found if keys & set(self.keys_of[s])] or found
+                wanted = set(title_keys(c.title))
+                found = [s for s in found if wanted & set(self.keys_of[s])] or found
             if found:
                 return found, "doc_number"
         keys = title_keys(c.title)

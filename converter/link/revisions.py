@@ -71,7 +71,9 @@ def edited(old: list[Unit], decision: PolicyDocument) -> list[tuple[Unit | None,
     for text in block_texts(decision.blocks):
         for kind, pattern in rx.items():
             m = pattern.search(text)
-            n = _number(m["n"]) if m else None
+            if m is None:
+                continue
+            n = _number(m["n"])
             if not n:
                 continue
             changed = True
@@ -82,7 +84,8 @@ def edited(old: list[Unit], decision: PolicyDocument) -> list[tuple[Unit | None,
                 rows = {(k + 1 if k >= n else k): r for k, r in rows.items()}
                 rows[n] = (None, Unit(n, f"第{cn_number(n)}条", m["text"]))
             elif n in rows:
-                rows[n] = (rows[n][0], Unit(n, rows[n][0].label if rows[n][0] else f"第{cn_number(n)}条", m["text"]))
+                was = rows[n][0]
+                rows[n] = (was, Unit(n, was.label if was else f"第{cn_number(n)}条", m["text"]))
             break
     if not changed:
         return None

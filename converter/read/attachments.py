@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from converter.model import Block, PolicyDocument
 from converter.read.formats import KINDS, sniff
@@ -148,7 +148,7 @@ def _merge(page: PolicyDocument, att: PolicyDocument) -> PolicyDocument:
         record.change(step, n)
     source = dict(page.source)
     source["extracted_from"] = att.source.get("extracted_from")
-    filled = {
+    filled: dict[str, Any] = {
         "doc_number": page.doc_number or att.doc_number,
         "issuers": page.issuers or att.issuers,
         "written_date": page.written_date or att.written_date,
@@ -174,7 +174,7 @@ def download_path(ext: dict, page_file: str) -> str | None:
     kind = ext.get("format", "")
     file = ext.get("file") or ""
     if kind == "image":
-        suffix = Path(file).suffix.lower()
+        suffix: str | None = Path(file).suffix.lower()
         suffix = suffix if suffix in (".png", ".jpg", ".jpeg", ".gif") else None
     else:
         suffix = KINDS[kind][0] if kind in PUBLISHED_KINDS else None

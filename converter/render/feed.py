@@ -60,7 +60,7 @@ def _entry(d: PolicyDocument, policy_dir: str) -> list[str]:
 
 def atom(docs: list[PolicyDocument], policy_dir: str) -> str:
     items = newest(docs)
-    updated = feed_date(items[0]) if items else EPOCH
+    updated = (feed_date(items[0]) if items else None) or EPOCH
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN" xml:base="./">',

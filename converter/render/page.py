@@ -8,8 +8,9 @@ MkDocs syntax in a title or paragraph can change the page's structure.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -90,7 +91,7 @@ def safe_url(url: str | None) -> str | None:
     return url.replace("(", "%28").replace(")", "%29")
 
 
-_YAML_OPTIONS = dict(allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
+_YAML_OPTIONS: dict[str, Any] = dict(allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
 # libyaml's emitter writes the same YAML as PyYAML's pure-Python one, about five times faster,
 # except for U+0085, U+2028/2029 and characters outside the BMP (it escapes them) and long or
 # empty keys; data holding any of those goes through the pure-Python emitter.

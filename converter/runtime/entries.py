@@ -9,11 +9,13 @@ repeat in every document (block kinds, removal rules) are interned, as a convers
 from __future__ import annotations
 
 from sys import intern
-from typing import Any
+from typing import Any, cast
 
-from converter.messages import Note
+from converter.messages import Note, note
 from converter.model import (
     Block,
+    BlockKind,
+    BlockRole,
     Cell,
     Citation,
     Clause,
@@ -22,7 +24,7 @@ from converter.model import (
     Removal,
 )
 
-Outcome = tuple[list[PolicyDocument], list[tuple[str, str]]]
+Outcome = tuple[list[PolicyDocument], list[tuple[str, str, str | None]]]  # (file, reason, kind) problems
 
 
 def encode_outcome(outcome: Outcome) -> dict[str, Any]:
@@ -42,7 +44,10 @@ def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
         "written_date": d.written_date, "publish_date": d.publish_date, "region": d.region,
         "level": d.level, "doc_type": d.doc_type, "source": d.source,
         "cites": [[c.title, c.doc_number] for c in d.cites],
-        "blocks": [[b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells), b.target, b.download] for b in d.blocks],
+        "blocks": [
+            [b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells), b.target, b.download]
+            for b in d.blocks
+        ],
         "removed": [[r.step, _encode_text(r.reason), r.text, r.line] for r in d.record.removed], "changed": d.record.changed,
         "index_number": d.index_number, "topics": d.topics, "extra": d.extra, "warnings": [_encode_text(w) for w in d.warnings],
         "clauses": [[c.kind, c.quote, c.date, c.start, c.event, c.n, c.unit, [[t.title, t.doc_number] for t in c.targets]] for c in d.clauses],
@@ -54,7 +59,7 @@ def _encode_cells(cells: list[list[Cell]] | None) -> list[list[list[Any]]] | Non
     return None if cells is None else [[[c.text, c.rowspan, c.colspan, c.header] for c in row] for row in cells]
 
 
-def _no_validity(v: Any) -> None:
+def _no_validity(v: Any) -> Any:
     """A status is set by the link step, after the cache; a converted document has none."""
     if v is not None:
         raise ValueError("a document's status is not part of its conversion")
@@ -139,7 +144,8 @@ def _cell(text: Any, rowspan: Any, colspan: Any, header: Any) -> Cell:
 def _block(v: Any) -> Block:
     kind, text, level, label, anchor, lead, role, rows, href, cells, target, download = v
     return Block(
-        intern(_str(kind)), _str(text), _int(level), _str(label), _str(anchor), _str(lead), intern(_str(role)), _rows(rows), _opt(href),
+        cast(BlockKind, intern(_str(kind))), _str(text), _int(level), _str(label), _str(anchor), _str(lead),
+        cast(BlockRole, intern(_str(role))), _rows(rows), _opt(href),
         _cells(cells), _opt(target), _opt(download),
     )
 
@@ -169,7 +175,9 @@ def _text(v: Any) -> str:
 def _removal(v: Any) -> Removal:
     step, reason, text, line = v
     reason = _text(reason)
-    return Removal(intern(_str(step)), reason if isinstance(reason, Note) else intern(reason), _str(text), None if line is None else _int(line))
+    # A reason is always a Note (CleaningRecord.remove makes it one); a plain text becomes one the same way.
+    reason = reason if isinstance(reason, Note) else note(intern(reason))
+    return Removal(intern(_str(step)), reason, _str(text), None if line is None else _int(line))
 
 
 def _doc(v: Any) -> PolicyDocument:

@@ -99,7 +99,7 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _suggest(key: str, allowed: set[str]) -> str:
+def _suggest(key: str, allowed: set[str] | frozenset[str]) -> str:
     close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
@@ -132,7 +132,8 @@ def check_sidecar(side: Path, page: Path | None, root: Path) -> tuple[list[Probl
         return [Problem(rel, exc.field, exc.message)], False
     out: list[Problem] = []
     if page is None:
-        out.append(Problem(rel, "(file)", f"no page next to it (expected {side.name.removesuffix(SIDECAR_SUFFIX)}.html or .txt); remove the sidecar or add the page"))
+        stem = side.name.removesuffix(SIDECAR_SUFFIX)
+        out.append(Problem(rel, "(file)", f"no page next to it (expected {stem}.html or .txt); remove the sidecar or add the page"))
     for key in data:
         if str(key) not in SIDECAR_ALLOWED:
             out.append(Problem(rel, str(key), f"unknown key ({_suggest(str(key), SIDECAR_ALLOWED)})"))
@@ -195,11 +196,14 @@ def check_required(docs: list[PolicyDocument], overrides: dict[str, dict]) -> li
         where = f"in docs/{site.POLICY_DIR}/{d.slug}.md"
         # An attachment (NAME.attachments/) is issued under its page's 文号, not one of its own.
         if not d.doc_number and "doc_number" not in said and not d.source.get("attachment_of"):
-            out.append(Problem(d.source["file"], "doc_number", f"not found {where}; add `overrides: {{doc_number: …}}` to {side}, or `doc_number: null` if the page has none", True))
+            fix = f"add `overrides: {{doc_number: …}}` to {side}, or `doc_number: null` if the page has none"
+            out.append(Problem(d.source["file"], "doc_number", f"not found {where}; {fix}", True))
         if not d.issuers and "issuers" not in said:
-            out.append(Problem(d.source["file"], "issuers", f"not found {where}; add `overrides: {{issuers: [发文机关]}}` to {side}, or `issuers: []` if the page names none", True))
+            fix = f"add `overrides: {{issuers: [发文机关]}}` to {side}, or `issuers: []` if the page names none"
+            out.append(Problem(d.source["file"], "issuers", f"not found {where}; {fix}", True))
         if not (d.written_date or d.publish_date) and not {"written_date", "publish_date"} & set(said):
-            out.append(Problem(d.source["file"], "written_date", f"no written_date or publish_date {where}; add `overrides: {{written_date: YYYY-MM-DD}}` to {side}, or `written_date: null` if the page gives no date", True))
+            fix = f"add `overrides: {{written_date: YYYY-MM-DD}}` to {side}, or `written_date: null` if the page gives no date"
+            out.append(Problem(d.source["file"], "written_date", f"no written_date or publish_date {where}; {fix}", True))
     return out
 
 
@@ -323,7 +327,7 @@ def front_matter(text: str) -> dict[str, Any] | str:
     return data if isinstance(data, dict) else "must be a YAML mapping"
 
 
-def check_front_matter(docs_dir: Path, root: Path, known: set[tuple[str, str]] = frozenset()) -> list[Problem]:
+def check_front_matter(docs_dir: Path, root: Path, known: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()) -> list[Problem]:
     """``known``: (source file, field) pairs whose wrong value is already reported at its sidecar."""
     out = []
     folder = docs_dir / site.POLICY_DIR
@@ -335,7 +339,7 @@ def check_front_matter(docs_dir: Path, root: Path, known: set[tuple[str, str]] =
         if isinstance(data, str):
             out.append(Problem(rel, "front matter", f"{data}; {FIX_GENERATED}"))
             continue
-        source = data.get("source") if isinstance(data.get("source"), dict) else {}
+        source = data["source"] if isinstance(data.get("source"), dict) else {}
         for key, rule in FRONT_MATTER.items():
             if (source.get("file"), key) in known:
                 continue

@@ -42,6 +42,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from converter.clean import htmltext
 from converter.model import PolicyDocument
@@ -203,7 +204,7 @@ class PageScore:
     leakage: float | None = None
     error: str | None = None
     values: dict[str, object] = field(default_factory=dict)
-    theirs: dict[str, object] | None = None  # trafilatura's figures
+    theirs: dict[str, Any] | None = None  # trafilatura's figures
     ordered: float | None = None
     lacking: list[Lack] = field(default_factory=list)
     kind: str = "document"  # what the truth says the page is

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from converter.model import PageMeta
 from converter.clean import rules, steps
 from converter.messages import note
+from converter.model import PageMeta
 from converter.tables import load
 from converter.text import hanzi, numbering, space
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from converter.clean import steps
+from converter.clean import pagemeta, steps
 from converter.model import CleaningRecord, Para
 from converter.pipeline import convert_source
+from converter.text import dates
 from tests.support import CORPUS, ROOT, body_text
 
 needs_corpus = pytest.mark.skipif(not (CORPUS / "raw").is_dir(), reason="reference corpus ../shared/corpus not present")
@@ -91,8 +92,6 @@ def test_a_body_with_a_long_table_keeps_the_table_the_signature_and_the_date(tmp
 
 # ---------------------------------------------------------------- metadata from more templates
 
-from converter.clean import pagemeta
-from converter.text import dates
 
 
 def _page(tmp_path, head: str, main: str):

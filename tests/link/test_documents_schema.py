@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 
@@ -23,7 +24,8 @@ def test_committed_documents_json_follows_the_published_schema():
 
 
 def test_documents_json_carries_index_number_and_coded_warnings(sample_docs):
-    docs = [d for ds in sample_docs.values() for d in ds]  # shared by the session: copies changed
+    # Shared by the session: linking sets their status, so the test links copies.
+    docs = [copy.deepcopy(d) for ds in sample_docs.values() for d in ds]
     docs[0] = dataclasses.replace(docs[0], index_number="000014349/2018-00206", warnings=[Note("warn.missing", field="publish_date")])
     data = graph.graph(pipeline.link(docs))
     jsonschema.Draft202012Validator(_schema()).validate(data)

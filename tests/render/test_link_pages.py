@@ -47,7 +47,9 @@ def test_adding_the_cited_source_turns_its_stub_into_the_page(two_builds):
     assert (after / "policies" / "gov_2017_32.md").exists()
     old, new = _pages(before), _pages(after)
     # The citing page's body is the same but for where its link points.
-    body = lambda text: text.split("## 本文引用")[0]
+    def body(text: str) -> str:
+        return text.split("## 本文引用")[0]
+
     assert f"](../cited/{stub}.md)" in body(old[f"policies/{S002}.md"])
     assert body(old[f"policies/{S002}.md"]).replace(f"../cited/{stub}.md", "gov_2017_32.md") == body(new[f"policies/{S002}.md"])
     # Every page that neither cites nor is cited by the added document is untouched.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
@@ -72,7 +73,7 @@ def test_regions_are_browsed_province_city_county(sample_docs):
 
 
 def test_home_figures_are_never_zero_and_the_title_is_not_doubled(sample_docs):
-    corpus = pipeline.link([d for ds in sample_docs.values() for d in ds])
+    corpus = pipeline.link([copy.deepcopy(d) for ds in sample_docs.values() for d in ds])  # shared by the session: copies
     home = sitepages.home(corpus)
     assert "<strong>0</strong>" not in home and "份被引用文件待收录" in home
     assert "时间跨度" not in home  # the span is one of the figures

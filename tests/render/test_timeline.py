@@ -41,7 +41,7 @@ def test_chain_section_marks_the_document_itself_and_links_the_others():
     c = corpus()
     lines = timeline.chain_section(c.by_slug["gov_2017_32"], c)
     assert lines[0].startswith("## 政策脉络")
-    rows = [l for l in lines if l.startswith("| 20")]
+    rows = [line for line in lines if line.startswith("| 20")]
     assert rows[0].startswith("| 2017-04-23 | 国家级 | 全国 | **国务院办公厅")
     assert all("](" in r for r in rows[1:])
 

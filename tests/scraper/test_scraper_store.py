@@ -65,7 +65,7 @@ def test_non_default_port_and_trailing_slash() -> None:
 
 
 def test_long_url_is_truncated_with_hash_suffix() -> None:
-    url = "https://www.gov.cn/" + "/".join(["segment%02d" % i for i in range(40)]) + ".htm"
+    url = "https://www.gov.cn/" + "/".join([f"segment{i:02d}" for i in range(40)]) + ".htm"
     name = page_filename(url)
     assert len(name) <= MAX_NAME_LENGTH
     assert name.endswith(".html")

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -72,7 +72,7 @@ def recognise(png: Path, rel: str, deadline: Deadline, exe: str) -> tuple[list[l
     return lines, confs
 
 
-def _drop_noise(pages: list[layout.Page], confs: dict[int, float]) -> list[tuple[str, str]]:
+def _drop_noise(pages: list[layout.Page], confs: dict[int, float]) -> list[tuple[Note, str]]:
     removed = []
     for page in pages:
         keep = []

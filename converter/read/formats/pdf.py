@@ -97,7 +97,13 @@ def _page(page: Any) -> tuple[layout.Page, list[tuple[float, Para]]]:
     """A page's text lines in reading order, and its tables (with their top, to place them)."""
     tables = page.find_tables()
     bboxes = [t.bbox for t in tables]
-    rest = page.filter(lambda o: not any(b[0] <= o.get("x0", -1) and o.get("x1", 1e9) <= b[2] and b[1] <= o.get("top", -1) and o.get("bottom", 1e9) <= b[3] for b in bboxes)) if bboxes else page
+    def outside_tables(o: dict) -> bool:
+        return not any(
+            b[0] <= o.get("x0", -1) and o.get("x1", 1e9) <= b[2] and b[1] <= o.get("top", -1) and o.get("bottom", 1e9) <= b[3]
+            for b in bboxes
+        )
+
+    rest = page.filter(outside_tables) if bboxes else page
     words = rest.extract_words()
     gap = _column_gap(words, page.width)
     lines = _lines(rest) if gap is None else _column_lines(rest, words, gap)

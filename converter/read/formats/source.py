@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
 
 from converter.messages import Note
-from converter.model import CleaningRecord, Para, RawSource, SourceMeta
+from converter.model import CleaningRecord, PageMeta, Para, RawSource, SourceMeta
 from converter.read.formats.readers import extract
 
 ATTACHMENTS_SUFFIX = ".attachments"
@@ -89,7 +88,7 @@ def read_document(path: Path, root: Path, rel: str, data: bytes, kind: str, meta
     )
 
 
-def clean_paras(raw: RawSource, record: CleaningRecord, page: dict[str, Any], warnings: list[str]) -> list[Para]:
+def clean_paras(raw: RawSource, record: CleaningRecord, page: PageMeta, warnings: list[str]) -> list[Para]:
     """The clean stage's start for a document file: copies of its paragraphs (cleaning edits
     them in place), the reader's removals recorded, its metadata and notes passed on."""
     doc = raw.document
