@@ -4,16 +4,10 @@ Besides ``render.esc`` (all scraped text in Markdown) and ``render.safe_url``:
 
 * page metadata (``<meta content>``, ``<title>``) is attribute text, so markup inside it is
   an injection or a CMS bug, never part of a title; ``strip_markup`` keeps only its text.
-* MkDocs and Material print some front-matter values raw into the HTML (``page.meta.title``
-  in ``<title>`` and the header, ``author``/``description`` inside ``content="…"``),
-  because MkDocs renders templates without autoescape. The front matter keeps the true
-  text (it is data: ``title`` is the document's title as written); this module is also a
-  MkDocs hook (``hooks:`` in mkdocs.yml) that HTML-escapes every front-matter string for
-  the templates, so a title like ``<script>…`` is shown, never run.
+* front-matter strings are HTML-escaped for the theme's templates by the MkDocs hook
+  converter/hooks/front_matter.py (MkDocs renders templates without autoescape).
 * ``flatten_nesting``: a page nested deeper than the HTML parser allows, made parseable.
 * ``CONTROL``: characters no text needs and lxml refuses.
-
-Standard library only, so MkDocs can load it as a hook file by path.
 """
 
 from __future__ import annotations
