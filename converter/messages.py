@@ -26,6 +26,12 @@ class Text:
     zh: str
     en: str
     public: bool = True  # steps only: whether removed text may be shown on the site
+    action: str = "removed"  # steps only: what the step did to its lines (a key of ACTIONS)
+
+
+# What a cleaning step does to the lines it records, as the record box says it: most remove
+# them; some replace characters in place (the line stays) or move the line into the metadata.
+ACTIONS = {"removed": Text("删除", "removed"), "replaced": Text("修改", "replaced"), "moved": Text("移出", "moved out")}
 
 
 @dataclass(frozen=True)
@@ -54,13 +60,16 @@ def _entry(section: str, code: str, value: Any, allowed: set[str]) -> Text:
     public = value.get("public", True)
     if not isinstance(public, bool):
         raise MessageTableError(f"{where}: public must be true or false")
-    return Text(value["zh"], value["en"], public)
+    action = value.get("action", "removed")
+    if action not in ACTIONS:
+        raise MessageTableError(f"{where}: action must be one of {', '.join(ACTIONS)}")
+    return Text(value["zh"], value["en"], public, action)
 
 
 def parse_table(data: Any) -> Table:
     if not isinstance(data, dict) or set(data) - {"steps", "terms", "messages"}:
         raise MessageTableError(f"{DATA_DIR / 'messages.yml'}: top-level keys must be steps, terms, messages")
-    keys = {"steps": {"zh", "en", "public"}, "terms": {"zh", "en"}, "messages": {"zh", "en"}}
+    keys = {"steps": {"zh", "en", "public", "action"}, "terms": {"zh", "en"}, "messages": {"zh", "en"}}
     sections = {
         name: {str(code): _entry(name, str(code), v, allowed) for code, v in (data.get(name) or {}).items()}
         for name, allowed in keys.items()
@@ -143,6 +152,13 @@ def zh(value: str) -> str:
 def step_name(step: str, lang: str = "zh") -> str:
     entry = table().steps.get(step)
     return getattr(entry, lang) if entry else step
+
+
+def step_label(step: str, lang: str = "zh") -> str:
+    """The step with what it did to its lines (删除导航, 修改损坏字符行, 移出元数据行)."""
+    entry = table().steps.get(step)
+    action = ACTIONS[entry.action if entry else "removed"]
+    return f"{getattr(action, lang)}{step_name(step, lang)}" if lang == "zh" else f"{step_name(step, lang)} ({action.en})"
 
 
 def step_public(step: str) -> bool:

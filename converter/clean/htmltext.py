@@ -393,6 +393,15 @@ def _link_list(el: etree._Element) -> bool:
     return total > 0 and linked >= LINK_LIST_DENSITY * total
 
 
+def _info_line(line: str) -> tuple[str, str, str]:
+    """A line of a page information table as the record says it: page furniture inside the
+    table (扫一扫在手机打开当前页, 打印) is recorded as what it is, not as metadata."""
+    verdict = _clean._classify(line)
+    if verdict is not None:
+        return (verdict[0], verdict[1], line[:2000])
+    return ("metadata", "moved to metadata: page information table", line[:2000])
+
+
 class _Writer:
     """Turns an element tree into paragraphs: text lines, tables and attachments."""
 
@@ -436,7 +445,7 @@ class _Writer:
         if el in self.info_boxes:
             self.flush()
             for line in _text_lines(el):
-                self.removed.append(("metadata", "moved to metadata: page information table", line[:2000]))
+                self.removed.append(_info_line(line))
             return
         if inner_furniture and tag in BLOCK_TAGS and tag not in {"body", "html"} and _link_list(el):
             self.flush()
@@ -750,7 +759,7 @@ def extract(text: str, url: str | None = None) -> HtmlPage:
     page.paras = _drop_broken_title_repeat(_title_paras(writer.paras, page.meta.get("title"), body), writer.removed)
     for i, line in enumerate(outside):
         if i in used:
-            page.removed.append(("metadata", "moved to metadata: page information table", line[:2000]))
+            page.removed.append(_info_line(line))
         else:
             page.removed.append(("furniture", "outside the main text", line[:2000]))
     page.removed.extend(writer.removed)

@@ -241,14 +241,20 @@ _PROBE = re.compile(r"[^\s<>&]{2,24}")
 def locate_removals(source: str, record: CleaningRecord) -> None:
     """Give each removal the source line its text starts on, so the site can say where a
     removed line was without repeating it. The probe is the text's first run of characters
-    that markup cannot have split (up to 24); a text not found keeps line None."""
+    that markup cannot have split (up to 24); a text not found keeps line None. The same text
+    removed again is looked for after its previous place (a garbled run met twice is two lines)."""
+    after: dict[str, int] = {}
     for r in record.removed:
         if r.line is not None:
             continue
         at = -1
         for m in islice(_PROBE.finditer(r.text), 4):  # a run rewritten by cleaning: try the next
-            at = source.find(m.group())
+            probe = m.group()
+            at = source.find(probe, after.get(probe, -1) + 1)
+            if at < 0 and probe in after:  # recorded more often than the source has it
+                at = after[probe]
             if at >= 0:
+                after[probe] = at
                 break
         if at < 0:
             continue

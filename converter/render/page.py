@@ -376,11 +376,12 @@ def _count_label(key: str) -> str:
 _LABEL_END = ("：", ":")
 
 
-def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | None], str]]:
-    """Rows of the removals table: (step, reason, lines, content). Text of a step that is not
-    public (spam, hidden link farms) is never shown: a run of them is one row with its count,
-    rule and lines. An information-table label and its value are one row."""
-    i = 0
+def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | None], str, int]]:
+    """Rows of the removals table: (step, reason, lines, content, how many lines it stands for).
+    Text of a step that is not public (spam, hidden link farms) is never shown: a run of them is
+    one row with its count, rule and lines. An information-table label and its value are one
+    row (one field). A removal recorded twice at the same place is one row."""
+    i, seen = 0, set()
     while i < len(removed):
         r = removed[i]
         if not messages.step_public(r.step):
@@ -389,7 +390,7 @@ def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | 
                 j += 1
             run = removed[i:j]
             chars = sum(len(x.text) for x in run)
-            yield r.step, r.reason, [x.line for x in run], f"（不公开：{len(run)} 处，共 {chars} 字，见源文件）"
+            yield r.step, r.reason, [x.line for x in run], f"（不公开：{len(run)} 处，共 {chars} 字，见源文件）", len(run)
             i = j
             continue
         nxt = removed[i + 1] if i + 1 < len(removed) else None
@@ -398,11 +399,15 @@ def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | 
             and r.text.endswith(_LABEL_END) and not nxt.text.endswith(_LABEL_END)
             and _classify(nxt.text) is None  # an empty 主题词： before the table's QR-code prompt
         ):
-            yield r.step, r.reason, [r.line], f"{r.text}{nxt.text}"
+            row = (r.step, r.reason, [r.line], f"{r.text}{nxt.text}", 1)
             i += 2
-            continue
-        yield r.step, r.reason, [r.line], r.text
-        i += 1
+        else:
+            row = (r.step, r.reason, [r.line], r.text, 1)
+            i += 1
+        key = (r.step, r.reason.code, r.line, row[3])
+        if key not in seen:
+            seen.add(key)
+            yield row
 
 
 def _lines_cell(lines: list[int | None]) -> str:
@@ -433,17 +438,24 @@ def record_md(doc: PolicyDocument) -> list[str]:
         lines.append(f"    - 文本提取：{esc(ext.get('file', ''))}，{esc(ext.get('tool', ''))}")
         if ext.get("ocr_confidence") is not None:
             lines.append(f"    - 识别置信度：{ext['ocr_confidence']:.0f}%（{SCAN_NOTE}）")
-    counts = doc.record.counts()
-    if counts:
-        lines.append("    - 清洗统计：" + "，".join(f"{esc(_count_label(k))} {v}" for k, v in counts.items()))
+    rows = list(_record_rows(doc.record.removed))
+    # The summary counts what the table lists (a field, not its label and value apart), under
+    # the same names, and then the in-place edits, which have no rows.
+    summary: dict[str, int] = {}
+    for step, _, _, _, n in rows:
+        summary[messages.step_label(step)] = summary.get(messages.step_label(step), 0) + n
+    for step, n in sorted(doc.record.changed.items()):
+        summary[_count_label(f"changed_{step}")] = n
+    if summary:
+        lines.append("    - 清洗统计：" + "，".join(f"{esc(k)} {v}" for k, v in summary.items()))
     for w in doc.warnings:
         lines.append(f"    - 提示：{esc(messages.zh(w))}")
-    if doc.record.removed:
-        lines += ["", "    | 步骤 | 原因 | 源文件位置 | 删除的内容 |", "    | --- | --- | --- | --- |"]
-        for step, reason, at, text in _record_rows(doc.record.removed):
+    if rows:
+        lines += ["", "    | 处理 | 原因 | 源文件位置 | 原文 |", "    | --- | --- | --- | --- |"]
+        for step, reason, at, text, _ in rows:
             text = text if len(text) <= 500 else text[:500] + f"…（共 {len(text)} 字）"
             lines.append(
-                f"    | {esc(messages.step_name(step))} | {esc(messages.zh(reason))} | {_lines_cell(at)} | {esc(text)} |"
+                f"    | {esc(messages.step_label(step))} | {esc(messages.zh(reason))} | {_lines_cell(at)} | {esc(text)} |"
             )
     return lines + [""]
 

@@ -145,3 +145,45 @@ def test_front_matter_warnings_are_chinese(hostile_build):
         head = page.read_text(encoding="utf-8").split("---\n")[1]
         for w in yaml.safe_load(head).get("warnings") or []:
             assert re.search(r"[\u4e00-\u9fff]", w) and not re.search(r"[a-z]{4,} [a-z]{3,}", w), (page.name, w)
+
+
+def _record_box(path: Path) -> list[str]:
+    from converter.pipeline import _convert_source
+    from converter.render import record_md
+
+    docs, _ = _convert_source(path, path.parent)
+    return record_md(docs[0])
+
+
+def _summary_and_rows(box: list[str]) -> tuple[dict[str, int], list[list[str]]]:
+    summary = next(line for line in box if "清洗统计：" in line).split("清洗统计：", 1)[1]
+    counts = {name: int(n) for name, n in (part.rsplit(" ", 1) for part in summary.split("，"))}
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in box[box.index("    | --- | --- | --- | --- |") + 1:] if line.startswith("    |")]
+    return counts, rows
+
+
+def _agree(counts: dict[str, int], rows: list[list[str]]) -> None:
+    listed: dict[str, int] = {}
+    for row in rows:
+        hidden = re.search(r"不公开：(\d+) 处", row[3])
+        listed[row[0]] = listed.get(row[0], 0) + (int(hidden.group(1)) if hidden else 1)
+    assert {k: v for k, v in counts.items() if k in listed} == listed
+    assert set(counts) - set(listed) <= {k for k in counts if k.startswith("修改")}  # in-place edits: no rows
+
+
+@pytest.mark.skipif(not (CORPUS / "raw").is_dir(), reason="reference corpus not present")
+def test_record_summary_counts_the_fields_the_table_lists_and_qr_prompt_is_furniture():
+    counts, rows = _summary_and_rows(_record_box(CORPUS / "raw" / "govcn_content_5341736.html"))
+    _agree(counts, rows)
+    assert counts["移出元数据行"] == len([r for r in rows if r[1] == "移入元数据：信息公开表"]) <= 9
+    qr = next(r for r in rows if r[3] == "扫一扫在手机打开当前页")
+    assert qr[:2] == ["删除页面控件", "二维码提示"]
+
+
+def test_record_summary_and_table_tell_the_same_story_each_removal_once():
+    counts, rows = _summary_and_rows(_record_box(SOURCES / "002_8c0b7b7d79472d22.txt"))
+    _agree(counts, rows)
+    damaged = [r for r in rows if "以 □ 代替" in r[1]]
+    assert damaged and all(r[0] == "修改损坏字符行" for r in damaged)  # kept with □, not deleted
+    assert len({tuple(r) for r in rows}) == len(rows)
+    assert {r[2] for r in damaged} >= {"第 35 行", "第 81 行"}  # the same garbled run, twice in the source
