@@ -118,13 +118,14 @@ class Cell:
 
 @dataclass
 class Para:
-    """A paragraph of cleaned text. ``kind`` is 'text', 'table' or 'attachment'."""
+    """A paragraph of cleaned text. ``kind`` is 'text', 'table', 'attachment' or 'figure'."""
 
     text: str
     kind: ParaKind = "text"
     rows: list[list[str]] | None = None  # for tables: each source row's cell texts
     href: str | None = None  # for attachments
     cells: list[list[Cell]] | None = None  # for tables: the same cells with spans and header flags
+    alt: str = ""  # for figures: the image's alt text (``text`` is its caption, or the alt text)
 
     def map_cells(self, fn: Callable[[str], str]) -> None:
         """Apply ``fn`` to every cell text of a table (rows and cells stay the same text)."""
@@ -209,7 +210,7 @@ class Block:
     """A structural unit of a document body.
 
     kind: heading (level 2-4), item, para, doc_number, addressee, signature,
-    attachment_title, attachment, table.
+    attachment_title, attachment, table, figure.
     """
 
     kind: BlockKind
@@ -224,6 +225,7 @@ class Block:
     cells: list[list[Cell]] | None = None  # tables: rows of cells with spans and header flags
     target: str | None = None  # attachment: the slug of its own page
     download: str | None = None  # attachment, download: the original file, relative to the page
+    alt: str = ""  # figure: the image's alt text (``text`` is its caption, or the alt text)
 
 
 @dataclass

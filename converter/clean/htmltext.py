@@ -432,6 +432,23 @@ class _Writer:
             if part:
                 self.paras.append(Para(part))
 
+    def _figure(self, el: etree._Element) -> bool:
+        """An image standing on its own (not inside a line of text) that has words, its alt
+        text or a <figcaption>, is kept as a figure; the caption is text of the document."""
+        img = el if _tag(el) == "img" else el.find(".//img")
+        if img is None or self.line.strip() or (_tag(el) == "img" and (el.tail or "").strip()):
+            return False
+        caption_el = el.find(".//figcaption") if _tag(el) == "figure" else None
+        caption = _inline_text(caption_el) if caption_el is not None else ""
+        alt = _unspace(_squash(img.get("alt") or img.get("title") or "").strip())
+        src = (img.get("src") or "").strip()
+        if not (alt or caption) or (not caption and _CHROME_IMAGE.search(src)):
+            return False
+        self.flush()
+        url = urljoin(self.base_url, src) if self.base_url and src else src or None
+        self.paras.append(Para(caption or alt, kind="figure", href=url, alt=alt))
+        return True
+
     def walk(self, el: etree._Element, inner_furniture: bool = True) -> None:
         tag = _tag(el)
         if not tag:
@@ -463,6 +480,8 @@ class _Writer:
                 rows = [[c.text for c in row] for row in cells]
                 summary = " ".join(" ".join(r) for r in rows).replace("\n", " ")[:200]
                 self.paras.append(Para(summary, kind="table", rows=rows, cells=cells))
+            return
+        if tag in ("img", "figure") and self._figure(el):
             return
         if tag == "a":
             href = (el.get("href") or "").strip()

@@ -201,6 +201,13 @@ def _attachment(st: _State, p: Para, num) -> bool:
     return True
 
 
+def _figure(st: _State, p: Para, num) -> bool:
+    if p.kind != "figure":
+        return False
+    st.blocks.append(Block("figure", p.text, href=p.href, alt=p.alt))
+    return True
+
+
 def _decree_header(st: _State, p: Para, num) -> bool:
     """中华人民共和国国务院令 / 第707号 on two lines."""
     nxt = st.text_at(st.i)
@@ -300,6 +307,7 @@ Rule = Callable[[_State, Para, "numbering.Numbered | None"], bool]
 RULES: tuple[tuple[str, Rule], ...] = (
     ("table", _table),
     ("attachment", _attachment),
+    ("figure", _figure),
     ("decree_header", _decree_header),
     ("doc_number", _doc_number),
     ("addressee", _addressee),

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 
@@ -310,7 +310,25 @@ def block_md(b: Block, linker: Callable[[str], str] | None = None, home: str | N
         return table_md(b.rows or [], b.cells) + [""]
     if b.kind in ("attachment", "parent", "download"):
         return [attachment_md(b, home), ""]
+    if b.kind == "figure":
+        return figure_md(b)
     return [text_md(b.text), ""]
+
+
+def figure_md(b: Block, page_url: str | None = None) -> list[str]:
+    """A figure: the image only from an http(s) address (relative ones resolved against the
+    page's own, then through safe_url), its alt text kept; the caption as text below it.
+    Without a usable address the words stay, with a note."""
+    caption = b.text if b.text != b.alt else ""
+    url = safe_url(urljoin(page_url, b.href) if page_url and b.href else b.href)
+    if url:
+        image = f'![{esc(b.alt)}]({url}){{: loading="lazy" referrerpolicy="no-referrer" }}'
+    else:
+        image = f"［图片未收录：{esc(b.alt)}］" if b.alt else "［图片未收录］"
+    out = [image, "{: .figure }", ""]
+    if caption:
+        out += [esc(caption), "{: .figure-caption }", ""]
+    return out
 
 
 def _host(url: str | None) -> str | None:
@@ -469,8 +487,9 @@ def render(
     lines += card(doc)
     lines += status_md(doc)
     home = _host(safe_url(doc.source.get("url")))
+    page_url = safe_url(doc.source.get("url"))
     for b in doc.blocks:
-        lines += block_md(b, linker, home)
+        lines += figure_md(b, page_url) if b.kind == "figure" else block_md(b, linker, home)
     lines += relations_md(doc)
     lines += list(links)
     lines += record_md(doc)
