@@ -45,7 +45,7 @@ def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
         "level": d.level, "doc_type": d.doc_type, "source": d.source,
         "cites": [[c.title, c.doc_number] for c in d.cites],
         "blocks": [
-            [b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells), b.target, b.download]
+            [b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells), b.target, b.download, b.alt]
             for b in d.blocks
         ],
         "removed": [[r.step, _encode_text(r.reason), r.text, r.line] for r in d.record.removed], "changed": d.record.changed,
@@ -142,11 +142,11 @@ def _cell(text: Any, rowspan: Any, colspan: Any, header: Any) -> Cell:
 
 
 def _block(v: Any) -> Block:
-    kind, text, level, label, anchor, lead, role, rows, href, cells, target, download = v
+    kind, text, level, label, anchor, lead, role, rows, href, cells, target, download, alt = v
     return Block(
         cast(BlockKind, intern(_str(kind))), _str(text), _int(level), _str(label), _str(anchor), _str(lead),
         cast(BlockRole, intern(_str(role))), _rows(rows), _opt(href),
-        _cells(cells), _opt(target), _opt(download),
+        _cells(cells), _opt(target), _opt(download), _str(alt),
     )
 
 
