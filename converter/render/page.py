@@ -398,7 +398,7 @@ def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | 
     """Rows of the removals table: (step, reason, lines, content, how many lines it stands for).
     Text of a step that is not public (spam, hidden link farms) is never shown: a run of them is
     one row with its count, rule and lines. An information-table label and its value are one
-    row (one field). A removal recorded twice at the same place is one row."""
+    row (one field). A removal recorded twice at the same source line is one row."""
     i, seen = 0, set()
     while i < len(removed):
         r = removed[i]
@@ -423,7 +423,7 @@ def _record_rows(removed: list[Removal]) -> Iterator[tuple[str, str, list[int | 
             row = (r.step, r.reason, [r.line], r.text, 1)
             i += 1
         key = (r.step, r.reason.code, r.line, row[3])
-        if key not in seen:
+        if r.line is None or key not in seen:  # a place unknown: cannot tell it is the same one
             seen.add(key)
             yield row
 
