@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import http.server
 import shutil
 import threading
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from converter import pipeline
 from tests.browser.harness import SUB_PATH, _Quiet, _Server, build_site, missing_browser
+from tests.browser.test_reader_page import axe_source, serious_violations  # noqa: F401 (a fixture)
 from tests.browser.test_site_browser import ARTIFACTS
 from tests.support import CORPUS, ROOT, SOURCES
 
@@ -150,3 +150,12 @@ def test_record_box_summary_names_what_its_table_lists(page, followup_url):
     assert damaged.count() and all(t.startswith("修改") for t in damaged.locator("td:first-child").all_inner_texts())
     ARTIFACTS.mkdir(exist_ok=True)
     box.screenshot(path=str(ARTIFACTS / "record-box-summary.png"))
+
+
+@pytest.mark.parametrize("address", ["policies/no-such-document/", "policies/figure_page/"])
+def test_axe_finds_no_serious_violation_on_404_and_figure_pages(page, followup_url, axe_source, address):
+    page.route("https://www.example.gov.cn/**", lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=FLOWCHART))
+    page.goto(followup_url + address)
+    page.wait_for_load_state("networkidle")
+    found = serious_violations(page, axe_source)
+    assert not found, found
