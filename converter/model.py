@@ -31,10 +31,10 @@ class SourceError(Exception):
 
 # What a paragraph of cleaned text is (Para.kind) and what a block of a document body is
 # (Block.kind); the renderer writes each kind one way.
-ParaKind = Literal["text", "table", "attachment"]
+ParaKind = Literal["text", "table", "attachment", "figure"]
 BlockKind = Literal[
     "heading", "item", "para", "doc_number", "addressee", "signature", "attachment_title", "attachment", "table",
-    "parent", "download",
+    "parent", "download", "figure",
 ]
 # An item's role: an article (第X条), an item inside an article, or neither.
 BlockRole = Literal["", "article", "list"]

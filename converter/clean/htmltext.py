@@ -396,7 +396,7 @@ def _link_list(el: etree._Element) -> bool:
 def _info_line(line: str) -> tuple[str, str, str]:
     """A line of a page information table as the record says it: page furniture inside the
     table (扫一扫在手机打开当前页, 打印) is recorded as what it is, not as metadata."""
-    verdict = _clean._classify(line)
+    verdict = rules.classify(line)
     if verdict is not None:
         return (verdict[0], verdict[1], line[:2000])
     return ("metadata", "moved to metadata: page information table", line[:2000])
@@ -440,7 +440,7 @@ class _Writer:
             return False
         caption_el = el.find(".//figcaption") if _tag(el) == "figure" else None
         caption = _inline_text(caption_el) if caption_el is not None else ""
-        alt = _unspace(_squash(img.get("alt") or img.get("title") or "").strip())
+        alt = unspace(squash(img.get("alt") or img.get("title") or "").strip())
         src = (img.get("src") or "").strip()
         if not (alt or caption) or (not caption and _CHROME_IMAGE.search(src)):
             return False

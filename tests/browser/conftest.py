@@ -39,3 +39,14 @@ def page(browser):
     yield p
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, for the accessibility tests (installed by `make axe`)."""
+    if not AXE.is_file():
+        pytest.skip(f"accessibility tests skipped: {AXE} missing: run `make axe` (npm ci)")
+    return AXE.read_text(encoding="utf-8")

@@ -10,14 +10,14 @@ import contextlib
 import functools
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from converter import pipeline
 from tests.browser.harness import SUB_PATH, _Quiet, _Server, build_site, missing_browser
-from tests.browser.test_reader_page import axe_source, serious_violations  # noqa: F401 (a fixture)
+from tests.browser.test_reader_page import serious_violations
 from tests.browser.test_site_browser import ARTIFACTS
 from tests.support import CORPUS, ROOT, SOURCES
 

@@ -10,9 +10,7 @@ import json
 import pytest
 
 from tests.browser.test_site_browser import ARTIFACTS, DOCS, documents
-from tests.support import ROOT
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
 
@@ -26,13 +24,6 @@ def spam_document() -> str:
         if "赌博、色情链接" in (DOCS / f"{slug}.md").read_text(encoding="utf-8"):
             return slug
     pytest.fail("no sample document records removed spam")
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.skip(f"accessibility tests skipped: {AXE} missing: run `make axe` (npm ci)")
-    return AXE.read_text(encoding="utf-8")
 
 
 def serious_violations(page, axe_source: str) -> list[dict]:
