@@ -149,7 +149,7 @@ def test_front_matter_warnings_are_chinese(hostile_build):
 
 def _record_box(path: Path) -> list[str]:
     from converter.pipeline import _convert_source
-    from converter.render import record_md
+    from converter.render.page import record_md
 
     docs, _ = _convert_source(path, path.parent)
     return record_md(docs[0])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from converter import pipeline
-from converter.render import render
+from converter.render.page import render
 from tests.support import ROOT
 
 PAGE = ROOT / "tests" / "fixtures" / "figures" / "figure_page.html"
