@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -155,43 +156,176 @@ def mapping(v: Any) -> str | None:
     return "must be a mapping of `field: value` lines, indented under `overrides:`"
 
 
+# --- validators of what the converter writes in a page's front matter (``check`` reads docs/) ---
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def written_date(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str) and _ISO.match(v):
+        try:
+            dt.date.fromisoformat(v)
+            return None
+        except ValueError:
+            return f"{show(v)} is not a real date"
+    return f"must be a quoted 'YYYY-MM-DD' string or null, got {show(v)}"
+
+
+def written_text(v: Any) -> str | None:
+    return text(v, limit=sys.maxsize)  # what the converter wrote: no override size limit
+
+
+def written_text_or_null(v: Any) -> str | None:
+    return None if v is None else written_text(v)
+
+
+def written_text_list(v: Any) -> str | None:
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return None
+    return f"must be a list of text, got {show(v)}"
+
+
+def written_source(v: Any) -> str | None:
+    if not isinstance(v, dict):
+        return f"must be a mapping with file, url, site, sha256, got {show(v)}"
+    missing = [k for k in ("file", "url", "site", "sha256") if k not in v]
+    if missing:
+        return "missing " + ", ".join(missing)
+    if not isinstance(v["file"], str) or not v["file"]:
+        return f"file must be the source path, got {show(v['file'])}"
+    for k in ("url", "site"):
+        if v[k] is not None and not isinstance(v[k], str):
+            return f"{k} must be text or null, got {show(v[k])}"
+    if not isinstance(v["sha256"], str) or not _SHA.match(v["sha256"]):
+        return f"sha256 must be 64 hex digits, got {show(v['sha256'])}"
+    return None
+
+
+def written_cites(v: Any) -> str | None:
+    if not isinstance(v, list):
+        return f"must be a list, got {show(v)}"
+    for c in v:
+        if not isinstance(c, dict) or not c or set(c) - {"title", "doc_number"} or not all(isinstance(x, str) for x in c.values()):
+            return f"each citation is a mapping of title and/or doc_number, got {show(c)}"
+    return None
+
+
+def written_counts(v: Any) -> str | None:
+    if isinstance(v, dict) and all(isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0 for k, n in v.items()):
+        return None
+    return f"must be a mapping of step: count, got {show(v)}"
+
+
+def written_relations(v: Any) -> str | None:
+    """repeals, amended_by…: lists of mappings naming the related document (title, doc_number, page…)."""
+    if isinstance(v, list) and all(isinstance(x, dict) and isinstance(x.get("title", ""), (str, type(None))) for x in v):
+        return None
+    return f"must be a list of mappings with title and doc_number, got {show(v)}"
+
+
+# --- the schema ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Field:
+    """One field, declared once: its key (in the sidecar, under ``overrides:``, in the front
+    matter and as the attribute of PolicyDocument), its Chinese label, and its validators."""
+
     key: str
-    label: str  # the field as a reader sees it (Chinese)
-    check: Callable[[Any], str | None]  # what is wrong with a value, naming the expected type
+    label: str  # the field as a reader sees it (Chinese): the card, `add`'s summary
+    check: Callable[[Any], str | None] | None  # what is wrong with a sidecar value (None: not in sidecars)
     overridable: bool = False  # may be set under overrides:
+    written: Callable[[Any], str | None] | None = None  # what is wrong with its front-matter value (None: not written)
+    always: bool = True  # written on every page: `check` reports it missing (else only checked when present)
+    joiner: str = ""  # how a list value is shown as one line of text
+    expected: bool = False  # a policy document should have it: extract warns, `check` reports when not found
+    read: bool = False  # the reader maps it to a SourceMeta attribute (other sidecar keys stay in its extra)
 
 
-# Fields `overrides:` may set: they replace what the converter found in the page.
-OVERRIDE_FIELDS: dict[str, Field] = {f.key: f for f in (
-    Field("title", "标题", text, True),
-    Field("doc_number", "发文字号", text_or_null, True),
-    Field("issuers", "发文机关", names_or_empty, True),
-    Field("written_date", "成文日期", date, True),
-    Field("publish_date", "发布日期", date, True),
-    Field("region", "地区", text_or_null, True),
-    Field("level", "层级", level, True),
-    Field("doc_type", "类型", text_or_null, True),
-    Field("index_number", "索引号", text_or_null, True),
-    Field("topics", "主题", names_or_empty, True),
-)}
+# The document's fields, in front-matter order; `overrides:` may set each (replacing what the
+# converter found in the page).
+DOC_FIELDS: tuple[Field, ...] = (
+    Field("title", "标题", text, True, written_text),
+    Field("doc_number", "发文字号", text_or_null, True, written_text_or_null, expected=True),
+    Field("issuers", "发文机关", names_or_empty, True, written_text_list, joiner="、", expected=True),
+    Field("written_date", "成文日期", date, True, written_date, expected=True),
+    Field("publish_date", "发布日期", date, True, written_date, expected=True),
+    Field("region", "地区", text_or_null, True, written_text_or_null),
+    Field("level", "层级", level, True, level),
+    Field("doc_type", "类型", text_or_null, True, written_text_or_null),
+    Field("index_number", "索引号", text_or_null, True, written_text_or_null),
+    # gov.cn's 主题分类 is a path (卫生、体育\卫生): category › subcategory.
+    Field("topics", "主题", names_or_empty, True, written_text_list, joiner=" › "),
+)
+# What the converter adds after them: provenance and the record of its work.
+RECORD_FIELDS: tuple[Field, ...] = (
+    Field("source", "来源", None, written=written_source),
+    Field("cites", "引用", None, written=written_cites),
+    Field("cleaning", "清理记录", None, written=written_counts),
+    Field("warnings", "提示", None, written=written_text_list),
+)
+# The document's status and relations, set by the link step (converter/link/status.py).
+RELATIONS = ("repeals", "repealed_by", "amends", "amended_by", "revised_by", "interprets", "interpreted_by")
+VALIDITY_FIELDS: tuple[Field, ...] = (
+    Field("effective_date", "施行日期", None, written=written_date, always=False),
+    Field("expiry_date", "失效日期", None, written=written_date, always=False),
+    Field("status", "效力状态", None, written=written_text_or_null, always=False),
+    Field("status_as_of", "状态日期", None, written=written_date, always=False),
+    Field("status_evidence", "状态依据", None, written=written_text_or_null, always=False),
+    Field("effective_date_note", "施行日期说明", None, written=written_text_or_null, always=False),
+    *(Field(key, label, None, written=written_relations, always=False) for key, label in zip(RELATIONS, (
+        "废止", "被废止", "修改", "被修改", "被修订", "解读", "被解读"))),
+)
+FRONT_MATTER_FIELDS: dict[str, Field] = {f.key: f for f in (*DOC_FIELDS, *RECORD_FIELDS, *VALIDITY_FIELDS)}
+OVERRIDE_FIELDS: dict[str, Field] = {f.key: f for f in DOC_FIELDS if f.overridable}
+OVERRIDABLE = frozenset(OVERRIDE_FIELDS)
+EXPECTED = tuple(f.key for f in DOC_FIELDS if f.expected)
 # Top-level keys: provenance the scraper writes (scraper.store.OWNED_KEYS), notes, overrides.
 SIDECAR_FIELDS: dict[str, Field] = {f.key: f for f in (
-    Field("url", "网址", line_or_null),
+    Field("url", "网址", line_or_null, read=True),
     Field("final_url", "跳转后网址", line_or_null),
-    Field("site", "来源网站", line_or_null),
+    Field("site", "来源网站", line_or_null, read=True),
     Field("status", "HTTP 状态码", status),
-    Field("fetched_at", "抓取时间", time_or_null),
+    Field("fetched_at", "抓取时间", time_or_null, read=True),
     Field("content_type", "内容类型", line_or_null),
-    Field("encoding", "编码", encoding),
-    Field("sha256", "SHA-256 校验值", line_or_null),
+    Field("encoding", "编码", encoding, read=True),
+    Field("sha256", "SHA-256 校验值", line_or_null, read=True),
     Field("attachments", "附件", records),
     Field("history", "历史版本", records),
     Field("notes", "备注", notes),
-    Field("overrides", "人工更正", mapping),
+    Field("overrides", "人工更正", mapping, read=True),
 )}
-OVERRIDABLE = frozenset(OVERRIDE_FIELDS)
+READ_KEYS = frozenset(k for k, f in SIDECAR_FIELDS.items() if f.read)
+
+# The rows of the metadata card on a page, in reading order; region and level share a row.
+CARD_ROWS: tuple[tuple[str, ...], ...] = (
+    ("doc_number",), ("issuers",), ("written_date",), ("publish_date",), ("region", "level"), ("doc_type",),
+    ("topics",), ("index_number",),
+)
+# The rows `add` prints for the document it converted.
+SUMMARY_ROWS: tuple[tuple[str, ...], ...] = (("title",), *CARD_ROWS[:6])
+
+
+def row_label(keys: tuple[str, ...]) -> str:
+    return "/".join(FRONT_MATTER_FIELDS[k].label for k in keys)
+
+
+def row_text(doc: Any, keys: tuple[str, ...], level_shown: Callable[[str | None], str | None]) -> str:
+    """A row's value as one line: lists joined with their field's joiner, the level as
+    ``level_shown`` names it, several fields joined with " · " (empty ones left out)."""
+    parts = []
+    for key in keys:
+        v = getattr(doc, key)
+        if key == "level":
+            v = level_shown(v)
+        elif isinstance(v, list):
+            v = FRONT_MATTER_FIELDS[key].joiner.join(v)
+        if v:
+            parts.append(v)
+    return " · ".join(parts)
 
 
 def problems(data: dict) -> list[tuple[str, str]]:
@@ -199,7 +333,7 @@ def problems(data: dict) -> list[tuple[str, str]]:
     keys are not judged here (``check`` reports them, the build ignores them)."""
     out = []
     for key, f in SIDECAR_FIELDS.items():
-        if key in data:
+        if key in data and f.check:
             wrong = f.check(data[key])
             if wrong:
                 out.append((key, wrong))
@@ -212,7 +346,7 @@ def problems(data: dict) -> list[tuple[str, str]]:
                 out.append((f"overrides.{key}", f"a field name must be text, got {show(key)}"))
                 continue
             spec = OVERRIDE_FIELDS.get(key)
-            wrong = spec.check(value) if spec else None
+            wrong = spec.check(value) if spec and spec.check else None
             if wrong:
                 out.append((f"overrides.{key}", wrong))
     return out

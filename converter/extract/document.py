@@ -237,8 +237,8 @@ def extract(doc: DocumentText) -> PolicyDocument:
         # A 解读 page names the document it interprets; that 文号 is a citation, not its own.
         cites.insert(0, citations.Citation(None, doc_number))
         doc_number = None
-    _check_complete(doc, doc_type, {"doc_number": doc_number, "issuers": issuers, "written_date": written,
-                                     "publish_date": published}, warnings)
+    found = {"doc_number": doc_number, "issuers": issuers, "written_date": written, "publish_date": published}
+    _check_complete(doc, doc_type, {k: found[k] for k in fields.EXPECTED}, warnings)
     topics = overrides.get("topics") or page.topics or []
     # The date the text itself is signed or captioned with, whatever the page's info box says:
     # 自公布之日起施行 counts from it (an info box's 成文日期 may be the date the page was posted).

@@ -11,7 +11,7 @@ from converter.model import SourceError, SourceMeta
 from converter.names import quote
 
 SIDECAR_SUFFIX = fields.SIDECAR_SUFFIX
-SIDECAR_KEYS = {"url", "site", "fetched_at", "sha256", "encoding", "overrides"}
+SIDECAR_KEYS = fields.READ_KEYS  # mapped to SourceMeta attributes; the other keys stay in its extra
 
 
 def sidecar_path(path: Path) -> Path:

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from converter import messages
+from converter import fields, messages
 from converter.clean import htmltable
 from converter.clean.rules import classify as _classify
 from converter.extract.citations import normalise_title
@@ -223,22 +223,13 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
 
 def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> str:
-    data: dict[str, Any] = {
-        "title": doc.title,
-        "doc_number": doc.doc_number,
-        "issuers": doc.issuers,
-        "written_date": doc.written_date,
-        "publish_date": doc.publish_date,
-        "region": doc.region,
-        "level": doc.level,
-        "doc_type": doc.doc_type,
-        "index_number": doc.index_number,
-        "topics": doc.topics,
+    data: dict[str, Any] = {f.key: getattr(doc, f.key) for f in fields.DOC_FIELDS}
+    data.update({
         "source": doc.source,
         "cites": [c.as_dict() for c in doc.cites],
         "cleaning": doc.record.counts(),
         "warnings": [messages.zh(w) for w in doc.warnings],
-    }
+    })
     data.update(validity_meta(doc))
     data.update(doc.extra)
     if extra:
@@ -247,24 +238,17 @@ def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> st
     return f"---\n{body}---\n"
 
 
+def _level_name(level: str | None) -> str | None:
+    return LEVEL_NAMES.get(level or "")
+
+
 def card(doc: PolicyDocument) -> list[str]:
     """The metadata card at the top of a document page."""
-    where = " · ".join(x for x in (doc.region, LEVEL_NAMES.get(doc.level or "")) if x)
     url = safe_url(doc.source.get("url"))
     origin = doc.source.get("origin") or doc.source.get("site") or (urlsplit(url).hostname if url else None)
     source = f"[{esc(origin or url)}]({url})" if url else esc(origin or "")
-    rows = [
-        ("发文字号", doc.doc_number),
-        ("发文机关", "、".join(doc.issuers)),
-        ("成文日期", doc.written_date),
-        ("发布日期", doc.publish_date),
-        ("地区/层级", where),
-        ("类型", doc.doc_type),
-        # gov.cn's 主题分类 is a path (卫生、体育\卫生): category › subcategory.
-        ("主题", " › ".join(doc.topics)),
-        ("索引号", doc.index_number),
-    ]
-    lines = ['<div class="policy-card" markdown>', "", "| 标题 | " + esc(doc.title) + " |", "| --- | --- |"]
+    rows = [(fields.row_label(keys), fields.row_text(doc, keys, _level_name)) for keys in fields.CARD_ROWS]
+    lines = ['<div class="policy-card" markdown>', "", f"| {fields.row_label(('title',))} | " + esc(doc.title) + " |", "| --- | --- |"]
     lines += [f"| {k} | {esc(v) if v else '—'} |" for k, v in rows]
     lines += [f"| 来源 | {source or '—'} |"]
     lines += extraction_rows(doc.source.get("extracted_from"))

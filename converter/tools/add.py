@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from converter import pipeline
+from converter import fields, pipeline
 from converter.model import PolicyDocument, SourceError
 from converter.names import quote
 from converter.read.sidecar import SIDECAR_SUFFIX
@@ -193,19 +193,13 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _level_shown(level: str | None) -> str | None:
+    """The level's key and its Chinese name: municipal（市级）."""
+    return f"{level}（{LEVEL_NAMES[level]}）" if level in LEVEL_NAMES else level
+
+
 def summary_lines(doc: PolicyDocument, docs_dir: Path, root: Path) -> list[str]:
-    level = f"{doc.level}（{LEVEL_NAMES[doc.level]}）" if doc.level in LEVEL_NAMES else doc.level
-    where = " · ".join(x for x in (doc.region, level) if x)
-    rows = [
-        ("标题", doc.title),
-        ("文号", doc.doc_number),
-        ("发文机关", "、".join(doc.issuers)),
-        ("成文日期", doc.written_date),
-        ("发布日期", doc.publish_date),
-        ("地区/层级", where),
-        ("类型", doc.doc_type),
-    ]
-    lines = [f"  {k}：{v or '—'}" for k, v in rows]
+    lines = [f"  {fields.row_label(keys)}：{fields.row_text(doc, keys, _level_shown) or '—'}" for keys in fields.SUMMARY_ROWS]
     lines += [f"  warning: {w}" for w in doc.warnings]
     lines.append(f"  review: {_rel(docs_dir / site.POLICY_DIR / f'{doc.slug}.md', root)}")
     return lines

@@ -16,9 +16,7 @@ warnings a policy document (not 新闻/解读) without 文号, 发文机关 or a
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import difflib
-import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable
@@ -109,7 +107,7 @@ def _suggest(key: str, allowed: set[str] | frozenset[str]) -> str:
 # --- override values: the schema's validators (converter/fields.py) ----------------------
 
 _text, _text_or_null, _level = fields.text, fields.text_or_null, fields.level
-OVERRIDE_RULES: dict[str, Callable[[Any], str | None]] = {k: f.check for k, f in fields.OVERRIDE_FIELDS.items()}
+OVERRIDE_RULES: dict[str, Callable[[Any], str | None]] = {k: f.check for k, f in fields.OVERRIDE_FIELDS.items() if f.check}
 
 
 # --- sidecars --------------------------------------------------------------------------------
@@ -233,82 +231,8 @@ def _convert_problem(file: str, reason: str) -> Problem:
 
 # --- front matter of docs/policies/*.md ------------------------------------------------------
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SHA = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _fm_date(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, str) and _ISO.match(v):
-        try:
-            dt.date.fromisoformat(v)
-            return None
-        except ValueError:
-            return f"{fields.show(v)} is not a real date"
-    return f"must be a quoted 'YYYY-MM-DD' string or null, got {fields.show(v)}"
-
-
-def _fm_text(v: Any) -> str | None:
-    return fields.text(v, limit=sys.maxsize)  # what the converter wrote: no override size limit
-
-
-def _fm_text_or_null(v: Any) -> str | None:
-    return None if v is None else _fm_text(v)
-
-
-def _fm_text_list(v: Any) -> str | None:
-    if isinstance(v, list) and all(isinstance(x, str) for x in v):
-        return None
-    return f"must be a list of text, got {fields.show(v)}"
-
-
-def _fm_source(v: Any) -> str | None:
-    if not isinstance(v, dict):
-        return f"must be a mapping with file, url, site, sha256, got {fields.show(v)}"
-    missing = [k for k in ("file", "url", "site", "sha256") if k not in v]
-    if missing:
-        return "missing " + ", ".join(missing)
-    if not isinstance(v["file"], str) or not v["file"]:
-        return f"file must be the source path, got {fields.show(v['file'])}"
-    for k in ("url", "site"):
-        if v[k] is not None and not isinstance(v[k], str):
-            return f"{k} must be text or null, got {fields.show(v[k])}"
-    if not isinstance(v["sha256"], str) or not _SHA.match(v["sha256"]):
-        return f"sha256 must be 64 hex digits, got {fields.show(v['sha256'])}"
-    return None
-
-
-def _fm_cites(v: Any) -> str | None:
-    if not isinstance(v, list):
-        return f"must be a list, got {fields.show(v)}"
-    for c in v:
-        if not isinstance(c, dict) or not c or set(c) - {"title", "doc_number"} or not all(isinstance(x, str) for x in c.values()):
-            return f"each citation is a mapping of title and/or doc_number, got {fields.show(c)}"
-    return None
-
-
-def _fm_counts(v: Any) -> str | None:
-    if isinstance(v, dict) and all(isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0 for k, n in v.items()):
-        return None
-    return f"must be a mapping of step: count, got {fields.show(v)}"
-
-
-FRONT_MATTER: dict[str, Callable[[Any], str | None]] = {
-    "title": _fm_text,
-    "doc_number": _fm_text_or_null,
-    "issuers": _fm_text_list,
-    "written_date": _fm_date,
-    "publish_date": _fm_date,
-    "region": _fm_text_or_null,
-    "level": _level,
-    "doc_type": _fm_text_or_null,
-    "topics": _fm_text_list,
-    "source": _fm_source,
-    "cites": _fm_cites,
-    "cleaning": _fm_counts,
-    "warnings": _fm_text_list,
-}
+# What the converter writes, field by field: the schema's front-matter validators.
+FRONT_MATTER: dict[str, Callable[[Any], str | None]] = {k: f.written for k, f in fields.FRONT_MATTER_FIELDS.items() if f.written}
 
 
 def front_matter(text: str) -> dict[str, Any] | str:
@@ -342,6 +266,8 @@ def check_front_matter(docs_dir: Path, root: Path, known: frozenset[tuple[str, s
         source = data["source"] if isinstance(data.get("source"), dict) else {}
         for key, rule in FRONT_MATTER.items():
             if (source.get("file"), key) in known:
+                continue
+            if key not in data and not fields.FRONT_MATTER_FIELDS[key].always:
                 continue
             wrong = "missing" if key not in data else rule(data[key])
             if wrong:

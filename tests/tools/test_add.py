@@ -76,7 +76,7 @@ def test_add_file_copies_the_page_with_a_sidecar_and_prints_its_summary(project,
     summary = lines[lines.index(f"sources/{name}.html -> 1 document") + 1 :]
     assert summary[:9] == [
         "  标题：浙江省人民政府办公厅关于加强基层医疗卫生服务的通知",
-        "  文号：浙政办发〔2020〕12号",
+        "  发文字号：浙政办发〔2020〕12号",
         "  发文机关：浙江省人民政府办公厅",
         "  成文日期：2020-03-05",
         "  发布日期：—",
@@ -181,7 +181,7 @@ def test_a_page_missing_fields_says_so_in_the_summary(project, tmp_path):
     path.write_text(PAGE_BARE, encoding="utf-8")
     code, lines = _add(project, "--file", str(path))
     assert code == 0
-    assert "  文号：—" in lines and "  warning: doc_number: not found" in lines
+    assert "  发文字号：—" in lines and "  warning: doc_number: not found" in lines
 
 
 def test_a_page_without_a_title_is_kept_and_the_fix_is_printed(project, tmp_path):
@@ -211,7 +211,7 @@ def test_add_url_fetches_saves_converts_and_passes_the_check(project, server):
     assert code == 0, lines
     assert lines[0] == f"created: sources/{name} + sources/{name.replace('.html', '.meta.yml')}"
     assert "  标题：浙江省人民政府办公厅关于加强基层医疗卫生服务的通知" in lines
-    assert "  文号：浙政办发〔2020〕12号" in lines
+    assert "  发文字号：浙政办发〔2020〕12号" in lines
     side = yaml.safe_load((project / "sources" / name.replace(".html", ".meta.yml")).read_text(encoding="utf-8"))
     assert side["url"] == url and side["fetched_at"] and side["encoding"] in ("gbk", "gb18030")
     assert run_cli("check", "--root", str(project))[0] == 0
