@@ -279,7 +279,12 @@ VALIDITY_FIELDS: tuple[Field, ...] = (
     *(Field(key, label, None, written=written_relations, always=False) for key, label in zip(RELATIONS, (
         "废止", "被废止", "修改", "被修改", "被修订", "解读", "被解读"))),
 )
-FRONT_MATTER_FIELDS: dict[str, Field] = {f.key: f for f in (*DOC_FIELDS, *RECORD_FIELDS, *VALIDITY_FIELDS)}
+# What some pages' info boxes add (PolicyDocument.extra).
+PAGE_FIELDS: tuple[Field, ...] = (
+    Field("disclosure", "公开方式", None, written=written_text_or_null, always=False),
+    Field("author", "作者", None, written=written_text_or_null, always=False),
+)
+FRONT_MATTER_FIELDS: dict[str, Field] = {f.key: f for f in (*DOC_FIELDS, *RECORD_FIELDS, *VALIDITY_FIELDS, *PAGE_FIELDS)}
 OVERRIDE_FIELDS: dict[str, Field] = {f.key: f for f in DOC_FIELDS if f.overridable}
 OVERRIDABLE = frozenset(OVERRIDE_FIELDS)
 EXPECTED = tuple(f.key for f in DOC_FIELDS if f.expected)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from converter import fields
 from converter.extract.citations import number_key, title_key
 from converter.link import revisions
 from converter.model import Citation, Clause, PolicyDocument
@@ -345,7 +346,7 @@ def apply(corpus: Corpus, index: _Index, as_of: str | None = None) -> None:
     corpus.missing = dict(sorted(corpus.missing.items()))
 
 
-META_LISTS = ("repeals", "repealed_by", "amends", "amended_by", "revised_by", "interprets", "interpreted_by")
+META_LISTS = fields.RELATIONS
 
 
 def _relation_entry(r: Any) -> dict[str, Any]:

@@ -234,6 +234,10 @@ FRONT_MATTER_CASES = {
     "cites": (lambda d: d.update(cites=[{"name": "x"}]), "each citation is a mapping of title and/or doc_number, got {'name': 'x'}"),
     "cleaning": (lambda d: d.update(cleaning={"removed_spam": "two"}), "must be a mapping of step: count, got {'removed_spam': 'two'}"),
     "doc_number": (lambda d: d.update(doc_number=12), "must be text, got 12 (put it in quotes)"),
+    # Declared in the schema (converter/fields.py) with the fields above: checked like them.
+    "index_number": (lambda d: d.update(index_number=12), "must be text, got 12 (put it in quotes)"),
+    "effective_date": (lambda d: d.update(effective_date="2020-02-30"), "'2020-02-30' is not a real date"),
+    "repeals": (lambda d: d.update(repeals="某办法"), "must be a list of mappings with title and doc_number, got '某办法'"),
 }
 
 
