@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from converter.link import graph
 from converter.link.corpus import link
-from converter.model import Block, Citation, CleaningRecord, PolicyDocument
+from converter.model import Block, Citation, CleaningRecord, PolicyDocument, SourceInfo
 from converter.render import crosslinks, timeline
 
 LEVELS = ("national", "provincial", "municipal", "county")
@@ -54,7 +54,7 @@ def synthetic(n: int) -> list[PolicyDocument]:
             slug=f"doc{i:06d}", title=title(i), doc_number=number(i), issuers=[f"第{i}号测试机关"],
             written_date=f"{2000 + i % 20}-{1 + i % 12:02d}-{1 + i % 28:02d}", publish_date=None,
             region=f"测试省{i % 31}", level=LEVELS[i % 4], doc_type="实施意见",
-            source={"file": f"sources/doc{i:06d}.txt", "sha256": f"{i:064x}"},
+            source=SourceInfo(file=f"sources/doc{i:06d}.txt", sha256=f"{i:064x}"),
             cites=cites, blocks=[Block("para", text)], record=CleaningRecord(),
         ))
     return docs

@@ -215,10 +215,10 @@ def main() -> None:
         """),
         "14 feed summary / foreign-host attachment": lambda: py(textwrap.dedent("""
             from converter.render import feed, page as render
-            from converter.model import Block, CleaningRecord, PolicyDocument
+            from converter.model import Block, CleaningRecord, PolicyDocument, SourceInfo
             d = PolicyDocument(slug="a", title="t", doc_number="国发<b>1</b>号", issuers=[], written_date="2020-01-01",
                 publish_date=None, region=None, level=None, doc_type=None,
-                source={"file": "a", "url": "https://www.gov.cn/a.htm"}, cites=[], record=CleaningRecord(),
+                source=SourceInfo(file="a", url="https://www.gov.cn/a.htm"), cites=[], record=CleaningRecord(),
                 blocks=[Block("attachment", "附件.pdf", href="http://evil.example/x.pdf")])
             summary = next(l for l in feed.atom([d], "policies").splitlines() if "<summary" in l).strip()
             link = next(l for l in render.render(d).splitlines() if l.startswith("- 附件"))

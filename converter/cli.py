@@ -24,7 +24,7 @@ def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) ->
     from rich.table import Table
 
     console = Console(file=out or sys.stdout, width=120, highlight=False, soft_wrap=False)
-    shown = [d for d in result.docs if only is None or d.source.get("file") in only]
+    shown = [d for d in result.docs if only is None or d.source.file in only]
     caption = f"{len(result.docs) - len(shown)} documents of unchanged sources not listed" if len(shown) < len(result.docs) else None
     table = Table(title="转换结果 / conversion summary", show_lines=False, caption=caption)
     for col in ("page", "title", "文号", "date", "warnings"):

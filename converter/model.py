@@ -261,6 +261,41 @@ class Clause:
 
 
 @dataclass
+class SourceInfo:
+    """Where a document came from: its source file, address, site and digest (always written, null
+    when unknown), then what is known only of some (fetch time, the page's 来源, the document
+    file its text came from, the page of an attachment). ``as_dict`` is the front matter's
+    ``source:`` in this order, the optional keys only when set."""
+
+    file: str
+    url: str | None = None
+    site: str | None = None
+    sha256: str = ""
+    fetched_at: str | None = None
+    origin: str | None = None  # the page's own 来源 (信息来源), when it names one
+    extracted_from: dict[str, Any] | None = None  # the document file and tool (read.formats provenance)
+    attachment_of: str | None = None  # an attachment: its page's source file
+    attachment_name: str | None = None  # … the link text on that page
+    page_url: str | None = None  # … and that page's address
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "url": self.url, "site": self.site, "sha256": self.sha256}
+        for key in SOURCE_OPTIONAL:
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceInfo:
+        """The inverse of ``as_dict`` (the render cache stores it so); unknown keys are an error."""
+        return cls(**data)
+
+
+SOURCE_OPTIONAL = ("fetched_at", "origin", "extracted_from", "attachment_of", "attachment_name", "page_url")
+
+
+@dataclass
 class PolicyDocument:
     slug: str
     title: str
@@ -271,7 +306,7 @@ class PolicyDocument:
     region: str | None
     level: str | None
     doc_type: str | None
-    source: dict[str, Any]
+    source: SourceInfo
     cites: list[Citation]
     blocks: list[Block]
     record: CleaningRecord

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from converter.link.corpus import Corpus, link
-from converter.model import Citation, CleaningRecord, PolicyDocument
+from converter.model import Citation, CleaningRecord, PolicyDocument, SourceInfo
 from converter.pipeline import convert_source
 from converter.read.source import list_sources
 from tests.support import ROOT, SOURCES
@@ -49,6 +49,6 @@ def doc(slug: str, title: str, number: str | None = None, cites: list[Citation] 
     """A minimal document for resolution tests that need no source file."""
     return PolicyDocument(
         slug=slug, title=title, doc_number=number, issuers=[], written_date=date, publish_date=None,
-        region=None, level=None, doc_type=None, source={"file": f"sources/{slug}.txt", "sha256": "0" * 64},
+        region=None, level=None, doc_type=None, source=SourceInfo(file=f"sources/{slug}.txt", sha256="0" * 64),
         cites=cites or [], blocks=[], record=CleaningRecord(),
     )

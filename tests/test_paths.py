@@ -73,7 +73,7 @@ def built(tmp_path_factory):
 def test_every_hostile_name_becomes_a_document(built):
     _, src, _, result = built
     assert not result.problems, [f"{p.file}: {p.reason}" for p in result.problems]
-    files = {Path(d.source["file"]).name for d in result.docs}
+    files = {Path(d.source.file).name for d in result.docs}
     assert files == {p.name for p in src.iterdir() if not p.name.endswith(".meta.yml")}
 
 
@@ -99,13 +99,13 @@ def test_no_two_documents_share_a_page(built):
     for d in result.docs:
         page = (docs / "policies" / f"{d.slug}.md").read_text(encoding="utf-8")
         meta = yaml.safe_load(page.split("\n---\n", 1)[0][4:])
-        assert meta["source"]["file"] == d.source["file"]
+        assert meta["source"]["file"] == d.source.file
         assert meta["title"] == d.title
 
 
 def test_a_title_never_steers_the_file_name(built):
     _, _, _, result = built
-    doc = next(d for d in result.docs if d.source["file"].endswith("/titled.txt"))
+    doc = next(d for d in result.docs if d.source.file.endswith("/titled.txt"))
     assert doc.title.startswith("../../../etc/passwd/")
     assert doc.slug == "titled"
 

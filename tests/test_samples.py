@@ -32,8 +32,8 @@ def test_sample_000_bodies_have_no_repost_lines_and_url_goes_to_source(sample_do
         text = body_text(d)
         for noise in ("来源:", "转载", "分隔线", "固安广播电视台", "http"):
             assert noise not in text
-    assert docs[0].source["url"] == "http://www.hebeishengzx.com/hblt/11354.html"
-    assert docs[0].source["origin"] == "新浪河北"
+    assert docs[0].source.url == "http://www.hebeishengzx.com/hblt/11354.html"
+    assert docs[0].source.origin == "新浪河北"
 
 
 def test_sample_001_metadata(sample_docs):
@@ -117,7 +117,7 @@ def test_sample_004_news_item(sample_docs):
     assert d.title == "石家庄市召开紧密型县域医共体建设推进会"
     assert d.doc_type == "新闻"
     assert d.publish_date == "2022-06-20"
-    assert d.source["origin"] == "市卫健委"
+    assert d.source.origin == "市卫健委"
     text = body_text(d)
     assert "<" not in text
     for noise in ("当前位置", "字体", "打印", "ICP", "网站标识码", "版权所有", "关于本网"):

@@ -133,7 +133,7 @@ def test_every_hostile_fixture_becomes_a_document(sites):
     # A fixture that stopped converting would silently stop testing its payloads.
     _, _, _, result = sites
     assert not result.problems, [f"{p.file}: {p.reason}" for p in result.problems]
-    files = {Path(d.source["file"]).name for d in result.docs}
+    files = {Path(d.source.file).name for d in result.docs}
     assert {p.name for p in XSS_FIXTURES} <= files
 
 
@@ -172,7 +172,7 @@ def test_no_element_kind_or_style_attribute_comes_from_a_source(sites):
 
 def test_markup_in_a_title_is_shown_as_text_in_title_header_and_heading(sites):
     _, site, docs, result = sites
-    doc = next(d for d in result.docs if d.source["file"].endswith("title_is_markup.txt"))
+    doc = next(d for d in result.docs if d.source.file.endswith("title_is_markup.txt"))
     assert "<script>" in doc.title  # the page really is titled with markup text
     root = lxml.html.parse(str(site / "policies" / doc.slug / "index.html")).getroot()
     shown = [
@@ -190,13 +190,13 @@ def test_front_matter_keeps_the_true_title_and_cannot_be_broken_out_of(sites):
         meta = front_matter((docs / "policies" / f"{d.slug}.md").read_text(encoding="utf-8"))
         assert meta["title"] == d.title
         assert "template" not in meta and "hide" not in meta
-    yaml_doc = next(d for d in result.docs if d.source["file"].endswith("yaml_title.txt"))
+    yaml_doc = next(d for d in result.docs if d.source.file.endswith("yaml_title.txt"))
     assert "---\ntemplate" in yaml_doc.title  # the sidecar's hostile title, kept as data
 
 
 def test_author_from_a_byline_cannot_break_out_of_the_meta_tag(sites):
     _, site, _, result = sites
-    doc = next(d for d in result.docs if d.source["file"].endswith("title_is_markup.txt"))
+    doc = next(d for d in result.docs if d.source.file.endswith("title_is_markup.txt"))
     assert '">' in doc.extra.get("author", "")  # the byline really carries a quote
     root = lxml.html.parse(str(site / "policies" / doc.slug / "index.html")).getroot()
     authors = [m.get("content") for m in root.iter("meta") if m.get("name") == "author"]
@@ -205,7 +205,7 @@ def test_author_from_a_byline_cannot_break_out_of_the_meta_tag(sites):
 
 def test_markup_in_page_metadata_is_reduced_to_its_text(sites):
     _, _, _, result = sites
-    doc = next(d for d in result.docs if d.source["file"].endswith("metadata.html"))
+    doc = next(d for d in result.docs if d.source.file.endswith("metadata.html"))
     assert doc.title == "关于推进政务公开工作的意见"
     assert doc.record.changed.get("meta_markup", 0) >= 1
 

@@ -14,7 +14,7 @@ from typing import Any
 from converter import fields
 from converter.extract import citations, structure, validity
 from converter.messages import Note
-from converter.model import Block, DocumentText, PageMeta, PolicyDocument, SourceError
+from converter.model import Block, DocumentText, PageMeta, PolicyDocument, SourceError, SourceInfo
 from converter.text import dates, docnumber, doctypes, places
 
 # Fields a sidecar's `overrides:` may set, and the levels: declared once, in the schema.
@@ -182,26 +182,28 @@ def extract_doc_type(doc: DocumentText, overrides: dict[str, Any], title: str) -
     return doc_type
 
 
-def source_info(doc: DocumentText) -> dict[str, Any]:
+def source_info(doc: DocumentText) -> SourceInfo:
     """Where the document came from: file, address, site, digest; fetch time, origin, the
     document file and the page of an attachment when known."""
     src, page = doc.source, doc.page
-    source: dict[str, Any] = {
-        "file": src.rel,
-        "url": src.meta.url or page.url,
-        "site": src.meta.site or page.site_name,
-        "sha256": src.sha256,
-    }
-    if src.meta.fetched_at:
-        source["fetched_at"] = src.meta.fetched_at
-    if page.origin:
-        source["origin"] = page.origin
-    if src.document is not None:  # which file and tool the text came from
-        source["extracted_from"] = src.document.provenance(src.rel, src.sha256, src.meta.url)
-    for key in ("attachment_of", "attachment_name", "page_url"):  # an attachment: its page, and the link text there
-        if src.meta.extra.get(key):
-            source[key] = src.meta.extra[key]
-    return source
+    extra = src.meta.extra  # an attachment: its page, and the link text there
+
+    def text(key: str) -> str | None:
+        return str(extra[key]) if extra.get(key) else None
+
+    return SourceInfo(
+        file=src.rel,
+        url=src.meta.url or page.url,
+        site=src.meta.site or page.site_name,
+        sha256=src.sha256,
+        fetched_at=src.meta.fetched_at or None,
+        origin=page.origin or None,
+        # which file and tool the text came from
+        extracted_from=src.document.provenance(src.rel, src.sha256, src.meta.url) if src.document is not None else None,
+        attachment_of=text("attachment_of"),
+        attachment_name=text("attachment_name"),
+        page_url=text("page_url"),
+    )
 
 
 def _check_complete(doc: DocumentText, doc_type: str | None, values: dict[str, Any], warnings: list) -> None:

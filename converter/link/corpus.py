@@ -65,9 +65,9 @@ class Corpus:
 def unique_slugs(docs: list[PolicyDocument]) -> None:
     """Two sources whose names sanitise to the same slug never overwrite each other."""
     seen: set[str] = set()  # lower case: "A" and "a" are one file on macOS and Windows
-    for d in sorted(docs, key=lambda d: (d.slug, d.source["file"], d.source["sha256"])):
+    for d in sorted(docs, key=lambda d: (d.slug, d.source.file, d.source.sha256)):
         if d.slug.lower() in seen:
-            base, n = f"{d.slug}-{d.source['sha256'][:8]}", 1
+            base, n = f"{d.slug}-{d.source.sha256[:8]}", 1
             d.slug = base
             while d.slug.lower() in seen:  # identical copies under names that sanitise alike
                 n += 1
@@ -162,7 +162,7 @@ def duplicate_numbers(docs: list[PolicyDocument], by_number: dict[str, list[str]
     by_slug = {d.slug: d for d in docs}
     out = []
     for slugs in (slugs for _, slugs in sorted(by_number.items()) if len(slugs) > 1):
-        files = ", ".join(sorted(by_slug[s].source["file"] for s in slugs))
+        files = ", ".join(sorted(by_slug[s].source.file for s in slugs))
         out.append(f"文号 {by_slug[slugs[0]].doc_number} is claimed by {len(slugs)} documents: {files}")
     return out
 
@@ -191,7 +191,7 @@ def link(docs: list[PolicyDocument], as_of: str | None = None) -> Corpus:
             corpus.edges.append(Edge(d.slug, found[0], c, via))
         elif found:
             corpus.warnings.append(
-                f"{d.source['file']}: citation {c.title or c.doc_number} matches {len(found)} documents "
+                f"{d.source.file}: citation {c.title or c.doc_number} matches {len(found)} documents "
                 f"({', '.join(found)}); not linked"
             )
             corpus.edges.append(Edge(d.slug, None, c, "ambiguous", candidates=tuple(found)))

@@ -62,7 +62,7 @@ def graph(corpus: Corpus) -> dict[str, Any]:
             "topics": list(d.topics),
             "index_number": d.index_number,
             "warnings": [{"code": n.code, "text": n.zh} for n in map(note, d.warnings)],
-            "source": {k: d.source.get(k) for k in ("file", "url", "sha256")},
+            "source": {"file": d.source.file, "url": d.source.url, "sha256": d.source.sha256},
             "cites": [_edge(e) for e in corpus.outgoing(d.slug)],
             "cited_by": sorted(cited_by.get(d.slug, ())),
             **validity_fields(d),

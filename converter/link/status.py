@@ -215,7 +215,7 @@ def _read_relations(corpus: Corpus, index: _Index) -> list[Relation]:
                 elif found:
                     r.candidates, r.unconfirmed = tuple(found), True
                     corpus.warnings.append(
-                        f"{d.source['file']}: {c.kind} {t.title or t.doc_number} matches {len(found)} documents "
+                        f"{d.source.file}: {c.kind} {t.title or t.doc_number} matches {len(found)} documents "
                         f"({', '.join(found)}); shown as unconfirmed"
                     )
                 else:
@@ -234,7 +234,7 @@ def _mutual(corpus: Corpus, relations: list[Relation]) -> None:
         if r.target and (r.kind, r.target, r.by) in pairs and r.kind in ("repeals", "amends") and not r.unconfirmed:
             r.unconfirmed = True
             if r.by < r.target:
-                files = sorted(corpus.by_slug[s].source["file"] for s in (r.by, r.target))
+                files = sorted(corpus.by_slug[s].source.file for s in (r.by, r.target))
                 corpus.warnings.append(f"{files[0]} and {files[1]} each say it {r.kind} the other; shown as unconfirmed")
 
 

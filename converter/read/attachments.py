@@ -66,8 +66,8 @@ def is_attachment_file(rel: str) -> bool:
 
 def is_list_or_form(doc: PolicyDocument) -> bool:
     _, _, names, formats, _ = _rules()
-    ext = doc.source.get("extracted_from") or {}
-    return ext.get("format") in formats or bool(names.search(doc.title or "")) or bool(names.search(doc.source.get("attachment_name") or ""))
+    ext = doc.source.extracted_from or {}
+    return ext.get("format") in formats or bool(names.search(doc.title or "")) or bool(names.search(doc.source.attachment_name or ""))
 
 
 def _own_text(doc: PolicyDocument) -> int:
@@ -86,15 +86,15 @@ def promote(result: Result) -> None:
     candidates: dict[str, PolicyDocument] = {}
     pages: dict[str, PolicyDocument] = {}
     for d in result.docs:
-        page = d.source.get("attachment_of")
-        if page:
+        of = d.source.attachment_of
+        if of:
             if not is_list_or_form(d):
-                candidates.setdefault(page, d)
+                candidates.setdefault(of, d)
         else:
-            pages.setdefault(d.source["file"], d)  # a page's first document
+            pages.setdefault(d.source.file, d)  # a page's first document
     for d in result.docs:
-        if d.source.get("attachment_of") and d.source["attachment_of"] in pages:
-            _as_attachment(d, pages[d.source["attachment_of"]])
+        if d.source.attachment_of and d.source.attachment_of in pages:
+            _as_attachment(d, pages[d.source.attachment_of])
     for page_file, att in candidates.items():
         page = pages.get(page_file)
         if page is None:  # the page had no text at all (only an image): did it fail for that?
@@ -133,10 +133,10 @@ def _stand_in(att: PolicyDocument, page_file: str) -> PolicyDocument:
     from converter.extract.document import _STEM_SAFE, MAX_STEM_BYTES
 
     stem = _STEM_SAFE.sub("-", Path(page_file).stem).strip("-").encode()[:MAX_STEM_BYTES].decode("utf-8", "ignore")
-    source = dict(att.source)
-    source["file"] = page_file
-    source["url"] = att.source.get("page_url") or source.get("url")
-    source["extracted_from"] = {**att.source.get("extracted_from", {}), "file": att.source["file"]}
+    source = replace(
+        att.source, file=page_file, url=att.source.page_url or att.source.url,
+        extracted_from={**(att.source.extracted_from or {}), "file": att.source.file},
+    )
     return replace(att, slug=stem or att.slug, source=source, extra={**att.extra, "attachment_is_document": True})
 
 
@@ -146,8 +146,7 @@ def _merge(page: PolicyDocument, att: PolicyDocument) -> PolicyDocument:
     record.removed += att.record.removed
     for step, n in att.record.changed.items():
         record.change(step, n)
-    source = dict(page.source)
-    source["extracted_from"] = att.source.get("extracted_from")
+    source = replace(page.source, extracted_from=att.source.extracted_from)
     filled: dict[str, Any] = {
         "doc_number": page.doc_number or att.doc_number,
         "issuers": page.issuers or att.issuers,
@@ -186,10 +185,10 @@ def download_path(ext: dict, page_file: str) -> str | None:
 
 
 def _attachment_files(doc: PolicyDocument) -> dict[str, str] | None:
-    ext = doc.source.get("extracted_from")
+    ext = doc.source.extracted_from
     if not ext or ATTACHMENTS_SUFFIX + "/" not in ext.get("file", ""):
         return None
-    page_file = doc.source.get("attachment_of") or doc.source["file"]
+    page_file = doc.source.attachment_of or doc.source.file
     return {"page": page_file, "download": download_path(ext, page_file) or "", "url": ext.get("url") or ""}
 
 
@@ -199,25 +198,25 @@ def link_pages(docs: list[PolicyDocument]) -> None:
     by_url: dict[tuple[str, str], tuple[PolicyDocument | None, str]] = {}
     page_of: dict[str, PolicyDocument] = {}
     for d in docs:
-        if not d.source.get("attachment_of"):
-            page_of.setdefault(d.source["file"], d)
+        if not d.source.attachment_of:
+            page_of.setdefault(d.source.file, d)
     for d in docs:
         files = _attachment_files(d)
         if files is None:
             continue
-        own_page = d if not d.source.get("attachment_of") else None  # the attachment became the page
+        own_page = d if not d.source.attachment_of else None  # the attachment became the page
         by_url[(files["page"], files["url"])] = (None if own_page else d, files["download"])
         extra = []
         parent = page_of.get(files["page"]) if own_page is None else None
         if parent is not None:
             extra.append(Block("parent", parent.title, target=parent.slug))
         if files["download"]:
-            extra.append(Block("download", Path(d.source["extracted_from"]["file"]).name, download=f"../{files['download']}"))
+            extra.append(Block("download", Path((d.source.extracted_from or {})["file"]).name, download=f"../{files['download']}"))
         d.blocks = [b for b in d.blocks if b.kind not in ("parent", "download")] + extra
     for d in docs:
         for b in d.blocks:
             if b.kind == "attachment" and b.href:
-                found = by_url.get((d.source.get("attachment_of") or d.source["file"], b.href))
+                found = by_url.get((d.source.attachment_of or d.source.file, b.href))
                 if found:
                     target, download = found
                     b.target = target.slug if target is not None else None
@@ -233,7 +232,7 @@ def downloads(docs: list[PolicyDocument], root: Path) -> dict[str, bytes]:
         files = _attachment_files(d)
         if not files or not files["download"]:
             continue
-        ext = d.source["extracted_from"]
+        ext = d.source.extracted_from or {}  # set: _attachment_files found it
         path = root / ext["file"]
         if path.is_symlink() or not path.resolve().is_relative_to(root) or not path.is_file():
             continue

@@ -225,7 +225,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
 def front_matter(doc: PolicyDocument, extra: dict[str, Any] | None = None) -> str:
     data: dict[str, Any] = {f.key: getattr(doc, f.key) for f in fields.DOC_FIELDS}
     data.update({
-        "source": doc.source,
+        "source": doc.source.as_dict(),
         "cites": [c.as_dict() for c in doc.cites],
         "cleaning": doc.record.counts(),
         "warnings": [messages.zh(w) for w in doc.warnings],
@@ -244,14 +244,14 @@ def _level_name(level: str | None) -> str | None:
 
 def card(doc: PolicyDocument) -> list[str]:
     """The metadata card at the top of a document page."""
-    url = safe_url(doc.source.get("url"))
-    origin = doc.source.get("origin") or doc.source.get("site") or (urlsplit(url).hostname if url else None)
+    url = safe_url(doc.source.url)
+    origin = doc.source.origin or doc.source.site or (urlsplit(url).hostname if url else None)
     source = f"[{esc(origin or url)}]({url})" if url else esc(origin or "")
     rows = [(fields.row_label(keys), fields.row_text(doc, keys, _level_name)) for keys in fields.CARD_ROWS]
     lines = ['<div class="policy-card" markdown>', "", f"| {fields.row_label(('title',))} | " + esc(doc.title) + " |", "| --- | --- |"]
     lines += [f"| {k} | {esc(v) if v else '—'} |" for k, v in rows]
     lines += [f"| 来源 | {source or '—'} |"]
-    lines += extraction_rows(doc.source.get("extracted_from"))
+    lines += extraction_rows(doc.source.extracted_from)
     return lines + ["", "</div>", ""]
 
 
@@ -426,16 +426,16 @@ def record_md(doc: PolicyDocument) -> list[str]:
     # The `record` class keeps the box out of the search index (converter/search.EXCLUDE).
     lines = ['??? info record "来源与处理记录"', ""]
     facts = [
-        ("源文件", src.get("file")),
-        ("原始网址", src.get("url")),
-        ("网站", src.get("site")),
-        ("抓取时间", src.get("fetched_at")),
-        ("SHA-256", src.get("sha256")),
+        ("源文件", src.file),
+        ("原始网址", src.url),
+        ("网站", src.site),
+        ("抓取时间", src.fetched_at),
+        ("SHA-256", src.sha256),
     ]
     for k, v in facts:
         if v:
             lines.append(f"    - {k}：{esc(v)}")
-    ext = src.get("extracted_from")
+    ext = src.extracted_from
     if ext:
         lines.append(f"    - 文本提取：{esc(ext.get('file', ''))}，{esc(ext.get('tool', ''))}")
         if ext.get("ocr_confidence") is not None:
@@ -470,8 +470,8 @@ def render(
     lines = [front_matter(doc, extra_meta), f"# {esc(doc.title)}", ""]
     lines += card(doc)
     lines += status_md(doc)
-    home = _host(safe_url(doc.source.get("url")))
-    page_url = safe_url(doc.source.get("url"))
+    home = _host(safe_url(doc.source.url))
+    page_url = safe_url(doc.source.url)
     for b in doc.blocks:
         lines += figure_md(b, page_url) if b.kind == "figure" else block_md(b, linker, home)
     lines += relations_md(doc)

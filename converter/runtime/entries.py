@@ -22,6 +22,7 @@ from converter.model import (
     CleaningRecord,
     PolicyDocument,
     Removal,
+    SourceInfo,
 )
 
 Outcome = tuple[list[PolicyDocument], list[tuple[str, str, str | None]]]  # (file, reason, kind) problems
@@ -42,7 +43,7 @@ def _encode_doc(d: PolicyDocument) -> dict[str, Any]:
     return {
         "slug": d.slug, "title": d.title, "doc_number": d.doc_number, "issuers": d.issuers,
         "written_date": d.written_date, "publish_date": d.publish_date, "region": d.region,
-        "level": d.level, "doc_type": d.doc_type, "source": d.source,
+        "level": d.level, "doc_type": d.doc_type, "source": d.source.as_dict(),
         "cites": [[c.title, c.doc_number] for c in d.cites],
         "blocks": [
             [b.kind, b.text, b.level, b.label, b.anchor, b.lead, b.role, b.rows, b.href, _encode_cells(b.cells), b.target, b.download, b.alt]
@@ -187,7 +188,7 @@ def _doc(v: Any) -> PolicyDocument:
         slug=_str(v["slug"]), title=_str(v["title"]), doc_number=_opt(v["doc_number"]),
         issuers=_strs(v["issuers"]), written_date=_opt(v["written_date"]), publish_date=_opt(v["publish_date"]),
         region=_opt(v["region"]), level=_opt(v["level"]), doc_type=_opt(v["doc_type"]),
-        source=_map(v["source"], _scalar),
+        source=SourceInfo.from_dict(_map(v["source"], _scalar)),
         cites=[_citation(c) for c in v["cites"]],
         blocks=[_block(b) for b in v["blocks"]],
         record=CleaningRecord([_removal(r) for r in v["removed"]], _map(v["changed"], _int)),

@@ -225,7 +225,7 @@ def report(added: Added, result: pipeline.Result | None, docs_dir: Path, root: P
     for p in result.notices:
         if p.file == src:
             print(f"notice: {p.file}: {p.reason}", file=out)
-    mine = [d for d in result.docs if d.source["file"] == src]
+    mine = [d for d in result.docs if d.source.file == src]
     print(f"\n{src} -> {len(mine)} document{'s' if len(mine) != 1 else ''}", file=out)
     for d in mine:
         print("\n".join(summary_lines(d, docs_dir, root)), file=out)

@@ -179,7 +179,7 @@ def check_sidecars(sources: Path, root: Path) -> tuple[list[Problem], set[str]]:
 
 
 def _sidecar_of(doc: PolicyDocument) -> str:
-    file = doc.source["file"]
+    file = doc.source.file
     return file[: -len(Path(file).suffix) or None] + SIDECAR_SUFFIX
 
 
@@ -189,19 +189,19 @@ def check_required(docs: list[PolicyDocument], overrides: dict[str, dict]) -> li
     for d in docs:
         if d.doc_type in NON_POLICY_TYPES:
             continue
-        said = overrides.get(d.source["file"], {})
+        said = overrides.get(d.source.file, {})
         side = _sidecar_of(d)
         where = f"in docs/{site.POLICY_DIR}/{d.slug}.md"
         # An attachment (NAME.attachments/) is issued under its page's 文号, not one of its own.
-        if not d.doc_number and "doc_number" not in said and not d.source.get("attachment_of"):
+        if not d.doc_number and "doc_number" not in said and not d.source.attachment_of:
             fix = f"add `overrides: {{doc_number: …}}` to {side}, or `doc_number: null` if the page has none"
-            out.append(Problem(d.source["file"], "doc_number", f"not found {where}; {fix}", True))
+            out.append(Problem(d.source.file, "doc_number", f"not found {where}; {fix}", True))
         if not d.issuers and "issuers" not in said:
             fix = f"add `overrides: {{issuers: [发文机关]}}` to {side}, or `issuers: []` if the page names none"
-            out.append(Problem(d.source["file"], "issuers", f"not found {where}; {fix}", True))
+            out.append(Problem(d.source.file, "issuers", f"not found {where}; {fix}", True))
         if not (d.written_date or d.publish_date) and not {"written_date", "publish_date"} & set(said):
             fix = f"add `overrides: {{written_date: YYYY-MM-DD}}` to {side}, or `written_date: null` if the page gives no date"
-            out.append(Problem(d.source["file"], "written_date", f"no written_date or publish_date {where}; {fix}", True))
+            out.append(Problem(d.source.file, "written_date", f"no written_date or publish_date {where}; {fix}", True))
     return out
 
 
@@ -214,10 +214,10 @@ def check_duplicates(docs: list[PolicyDocument]) -> list[Problem]:
     for number, same in sorted(by_number.items()):
         if len(same) < 2:
             continue
-        first, *rest = sorted(same, key=lambda d: (d.source["file"], d.slug))
-        others = ", ".join(f"{d.source['file']} (docs/{site.POLICY_DIR}/{d.slug}.md)" for d in rest)
+        first, *rest = sorted(same, key=lambda d: (d.source.file, d.slug))
+        others = ", ".join(f"{d.source.file} (docs/{site.POLICY_DIR}/{d.slug}.md)" for d in rest)
         out.append(Problem(
-            first.source["file"], "doc_number",
+            first.source.file, "doc_number",
             f"{number} is also the 文号 of {others}; if it is the same document remove one source, "
             f"else correct the wrong one with `overrides: {{doc_number: …}}` in its sidecar",
         ))

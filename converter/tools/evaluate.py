@@ -168,7 +168,7 @@ def doc_texts(docs: list[PolicyDocument]) -> tuple[str, str]:
             else:
                 parts.append(f"{b.label}{b.lead}{b.text}")
         body += parts
-        kept += [d.title, *parts, *(str(v) for v in d.extra.values()), d.source.get("origin") or ""]
+        kept += [d.title, *parts, *(str(v) for v in d.extra.values()), d.source.origin or ""]
     return norm("".join(kept)), norm("".join(body))
 
 
@@ -254,7 +254,7 @@ def score_html(entry: dict, path: Path, page_html: str, truth_body: str | None, 
         s.ordered, runs = ordered_score(truth_body, docs)
         removed = [(f"{r.step}: {r.reason}", norm(r.text)) for d in docs for r in d.record.removed]
         removed += [(f"metadata: {k}", norm(str(v))) for d in docs for k, v in d.extra.items()]
-        removed += [("metadata: origin", norm(doc.source.get("origin") or ""))]
+        removed += [("metadata: origin", norm(doc.source.origin or ""))]
         s.lacking = [Lack(r, explain(r, removed)) for r in runs if len(r) >= RUN_MIN_CHARS]
     return s
 

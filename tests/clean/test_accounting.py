@@ -53,7 +53,7 @@ def output_pool(docs) -> str:
     parts = []
     for d in docs:
         parts += [d.title, d.doc_number or "", d.written_date or "", d.publish_date or "", "".join(d.issuers)]
-        parts += [str(v) for v in (*d.source.values(), *d.extra.values())]
+        parts += [str(v) for v in (*d.source.as_dict().values(), *d.extra.values())]
         for b in d.blocks:
             # With and without the numbering label: an OCR repair may write a label the text lacked.
             parts += [b.label + b.lead + b.text, b.lead + b.text]

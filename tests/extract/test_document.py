@@ -78,6 +78,6 @@ def test_the_page_column_names_the_type_a_title_alone_does_not():
 
 def test_the_source_block_records_file_digest_and_address():
     d = extract(_doc(page={"url": "https://www.gov.cn/zhengce/content/2021-08/03/content_5629218.htm"}))
-    assert d.source["file"] == "sources/page.txt"
-    assert d.source["url"].endswith("content_5629218.htm")
-    assert len(d.source["sha256"]) == 64
+    assert d.source.file == "sources/page.txt"
+    assert d.source.url.endswith("content_5629218.htm")
+    assert len(d.source.sha256) == 64

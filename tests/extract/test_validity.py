@@ -521,7 +521,7 @@ def test_the_committed_docs_are_as_of_the_recorded_date():
 def test_reference_corpus_statuses_rest_on_their_clauses():
     docs = [d for p in sorted(RAW.glob("*.html")) for d in convert_source(p, ROOT)[0]]
     c = link(docs, AS_OF)
-    by_file = {Path(d.source["file"]).stem: d for d in c.docs if d.slug == Path(d.source["file"]).stem}
+    by_file = {Path(d.source.file).stem: d for d in c.docs if d.slug == Path(d.source.file).stem}
     s = {k: (d.validity.status, d.validity.effective_date) for k, d in by_file.items()}
     assert s["govcn_content_5341736"] == ("in_force", "2019-03-01")
     assert s["govcn_content_5351177"] == ("in_force", "2019-01-01")

@@ -54,8 +54,8 @@ def test_wrapper_page_takes_its_attachment_as_the_document(tmp_path):
     [doc] = result.docs
     assert doc.slug == "notice"
     assert doc.title == fx.TITLE and doc.doc_number == fx.DOC_NUMBER and doc.written_date == fx.ISO_DATE
-    assert doc.publish_date == "2023-05-09" and doc.source["url"] == PAGE_URL
-    assert doc.source["extracted_from"]["file"] == "sources/notice.attachments/P020230508.docx"
+    assert doc.publish_date == "2023-05-09" and doc.source.url == PAGE_URL
+    assert doc.source.extracted_from["file"] == "sources/notice.attachments/P020230508.docx"
     page = (tmp_path / "docs" / "policies" / "notice.md").read_text(encoding="utf-8")
     assert fx.PARAGRAPHS[1] in page
     assert "- 原件下载：[P020230508.docx](../attachments/notice/P020230508.docx)" in page
@@ -69,7 +69,7 @@ def test_page_with_only_an_image_takes_its_attachment(tmp_path):
     result = pipeline.build(tmp_path / "sources", tmp_path / "docs", tmp_path)
     assert not result.problems, result.problems
     [doc] = result.docs
-    assert doc.slug == "scan-page" and doc.title == fx.TITLE and doc.source["url"] == PAGE_URL
+    assert doc.slug == "scan-page" and doc.title == fx.TITLE and doc.source.url == PAGE_URL
     assert (tmp_path / "docs" / "attachments" / "scan-page" / "P020230508.docx").is_file()
 
 

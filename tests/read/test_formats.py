@@ -74,7 +74,7 @@ def test_each_format_gives_the_same_document(made, kind):
     texts = _texts(doc)
     for para in fx.PARAGRAPHS:  # each paragraph whole: lines broken at the margin are joined again
         assert para in texts, (kind, para, texts)
-    assert doc.source["extracted_from"]["file"] == made[kind].name
+    assert doc.source.extracted_from["file"] == made[kind].name
 
 
 @needs_chromium
@@ -121,7 +121,7 @@ def test_docx_footnotes_are_kept(tmp_path):
 def test_the_format_comes_from_the_bytes_not_the_name(made, tmp_path):
     misnamed = shutil.copy(made["docx"], tmp_path / "notice.pdf")
     doc = _convert(Path(misnamed))
-    assert doc.source["extracted_from"]["format"] == "docx"
+    assert doc.source.extracted_from["format"] == "docx"
     assert doc.title == fx.TITLE
 
 
@@ -196,7 +196,7 @@ def char_accuracy(got: str, truth: str) -> float:
 def test_scan_is_recognised_and_marked_as_such(made, tmp_path):
     scan = fx.image_pdf(made["pdf"], tmp_path / "scan.pdf")
     doc = _convert(scan)
-    ext = doc.source["extracted_from"]
+    ext = doc.source.extracted_from
     assert ext["format"] == "scan" and ext["tool"].startswith("tesseract")
     assert 0 < ext["ocr_confidence"] <= 100
     assert char_accuracy(doc.title, fx.TITLE) > 0.85  # the title line is found; a character may be misread
@@ -217,7 +217,7 @@ def test_pdf_whose_text_is_cid_codes_is_recognised(made, tmp_path):
     broken = tmp_path / "cid.pdf"
     broken.write_bytes(data.replace(b"/ToUnicode", b"/Xxxxxxxxx"))  # same length: the offsets stay right
     doc = _convert(broken)
-    assert doc.source["extracted_from"]["tool"].startswith("tesseract")
+    assert doc.source.extracted_from["tool"].startswith("tesseract")
     assert any("(cid:NNN)" in w for w in doc.warnings)
     assert char_accuracy("\n".join([doc.title, *_texts(doc)]), fx.FULL_TEXT) > 0.9
 

@@ -43,7 +43,7 @@ def test_feed_summaries_of_plain_facts_read_the_same():
 
 def _page_with_attachments(page_url: str | None, *hrefs: str) -> str:
     d = doc("a", "关于做好工作的通知", date="2020-01-02")
-    d.source["url"] = page_url
+    d.source.url = page_url
     d.blocks = [Block("attachment", f"附件{i}.pdf", href=h) for i, h in enumerate(hrefs, 1)]
     return markdown.markdown(render(d).split("\n---\n", 1)[1], extensions=["attr_list", "md_in_html", "tables"])
 

@@ -10,6 +10,7 @@ import pytest
 
 from converter import pipeline
 from converter.clean import pagemeta
+from converter.model import SourceInfo
 from converter.pipeline import convert_source
 from converter.render import page as render
 from converter.render import sitepages
@@ -39,7 +40,7 @@ def test_page_without_an_address_of_its_own_gets_none():
 def test_card_links_the_source_shows_index_number_and_topic_path(sample_docs):
     doc = dataclasses.replace(
         sample_docs["001"][0], index_number="000014349/2018-00206", topics=["卫生、体育", "卫生"],
-        source={"file": "x.html", "url": "http://www.gov.cn/zhengce/content/2018-11/19/content_5341736.htm"},
+        source=SourceInfo(file="x.html", url="http://www.gov.cn/zhengce/content/2018-11/19/content_5341736.htm"),
     )
     card = "\n".join(render.card(doc))
     assert "| 索引号 | 000014349/2018-00206 |" in card
@@ -85,7 +86,7 @@ def test_every_gov_cn_page_of_the_corpus_shows_its_address():
     for page in sorted((CORPUS / "raw").glob("govcn_*.html")):
         docs, problems = convert_source(page, ROOT)
         assert not problems
-        assert docs[0].source["url"].startswith("http://www.gov.cn/"), page.name
+        assert docs[0].source.url.startswith("http://www.gov.cn/"), page.name
 
 
 @pytest.mark.skipif(not (CORPUS / "raw").is_dir(), reason="reference corpus not present")
