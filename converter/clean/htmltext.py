@@ -115,9 +115,16 @@ def _is_hidden(el: etree._Element) -> bool:
     return hidden_by(el) is not None
 
 
+# An end tag of the document that is not its last markup: a template include that closes its
+# own <html> mid-page. libxml2 stops reading at the first </html>, so the body after it (the
+# whole document on some gazette pages) would be lost; a browser ignores the tag and shows it.
+_EARLY_HTML_END = re.compile(r"</html\s*>(?=.*?\S)", re.IGNORECASE | re.DOTALL)
+
+
 def parse(text: str) -> etree._Element:
     # lxml refuses str input with an encoding declaration; the text is already decoded.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    text = _EARLY_HTML_END.sub("", text)
     try:
         return lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):

@@ -193,3 +193,22 @@ def test_spam_injected_inside_a_short_article_does_not_move_the_body():
     texts = [p.text for p in htmltext.extract(page).paras]
     assert "二、强化巡查，消除隐患。各地要组织力量开展拉网式排查。" in texts
     assert texts[-1] == "2023年3月1日"
+
+
+# A header include that closes its own </html> before the article: libxml2 stops at that tag, so
+# the page looked empty (or "image only" from the header's icons) though a browser shows the body.
+EARLY_END_PAGE = (
+    "<html><head><meta charset='utf-8'><title>示范市人民政府关于加强某项工作的决定_公报</title></head>"
+    "<body><div class='top'><a href='/'>首页</a> <img src='/images/search.png' alt=''></div></html>"
+    "<div class='content'><p align='center'><strong>示范市人民政府关于加强某项工作的决定</strong><br>"
+    "（2021年3月1日示范市人民政府第五次常务会议通过）</p>"
+    "<p>　　为做好某项工作，市人民政府决定：自2021年4月1日起，各区县应当按月报送工作进展情况。</p>"
+    "<p>　　本决定自发布之日起施行。</p></div></body></html>\n"
+)
+
+
+def test_a_stray_html_end_tag_before_the_body_does_not_cut_the_page():
+    p = htmltext.extract(EARLY_END_PAGE)
+    text = texts(p)
+    assert "各区县应当按月报送工作进展情况" in text
+    assert "本决定自发布之日起施行" in text
