@@ -350,6 +350,15 @@ def box_inside_content(page: Page, others: list[Page]) -> Made:
     return Made(shell(page, main), body, ALL_FIELDS)
 
 
+def early_html_end(page: Page, others: list[Page]) -> Made:
+    """A header include that ends its own ``</html>`` before the article (as a 国务院公报 page
+    does): a browser ignores the tag and shows the text after it."""
+    body = page.body_html
+    main = f"<div class='article'><h1>{page.field('title')}</h1><div class='pages_content'>{body}</div></div>"
+    html = shell(page, main).replace("<div class='main'>", "</html>\n<div class='main'>", 1)
+    return Made(html, body, ("title",))
+
+
 IDIOMS: dict[str, Callable[[Page, list[Page]], Made]] = {
     "trs_wcm": trs_wcm,
     "hanweb_table": hanweb_table,
@@ -370,4 +379,5 @@ IDIOMS: dict[str, Callable[[Page, list[Page]], Made]] = {
     "hidden_farm": hidden_farm,
     "pasted_twice": pasted_twice,
     "box_inside_content": box_inside_content,
+    "early_html_end": early_html_end,
 }
