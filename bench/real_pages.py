@@ -4,7 +4,7 @@ The pages have no licence, so none is committed: ``rebuild`` writes them from th
 (repository + commit + path, as ../shared/corpus records its sources) into a folder outside the
 repo, and ``measure`` prints, per page, what the converter made of it beside trafilatura.
 
-    python bench/real_pages.py rebuild --mirror /work/.mirror/OWNER+NAME/repo --out /work/realpages/src
+    python bench/real_pages.py rebuild --mirrors /work/.mirror --out /work/realpages/src
     python bench/real_pages.py measure /work/realpages/src [--before REF]
 
 ``--before REF`` also measures the converter as it was at git REF (from ``git archive``), so
@@ -25,20 +25,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# (name, repository, commit, path): news and gazette pages of four templates (a county
-# government, a provincial portal, a 国务院公报 page, a law published on a college site).
+# (name, repository, commit, path): pages of five templates (a county government's news, a
+# provincial portal, a 国务院公报 page, a law on a college site, a city bureau's 信息公开 page).
 PAGES = [
     ("gne_gzggw", "GeneralNewsExtractor/GeneralNewsExtractor", "3d5a67c65f4d6c8e13c3047754a4c18fc0b0754a", "tests/gzggw/1.html"),
     ("gne_shanxi", "GeneralNewsExtractor/GeneralNewsExtractor", "3d5a67c65f4d6c8e13c3047754a4c18fc0b0754a", "tests/shanxi/1.html"),
     ("gne_other", "GeneralNewsExtractor/GeneralNewsExtractor", "3d5a67c65f4d6c8e13c3047754a4c18fc0b0754a", "tests/other/1.html"),
     ("gne_sxmu", "GeneralNewsExtractor/GeneralNewsExtractor", "3d5a67c65f4d6c8e13c3047754a4c18fc0b0754a", "tests/sxmu/1.html"),
+    # A city bureau's 信息公开 page laid out in tables, saved after two lines of crawler log.
+    ("wuhan_scjdj", "bigcpp110/policy_crawl", "e5f7612163c00049f2e6859e81babb3e0f30aca4", "spiders/scjdj/all/test.html"),
 ]
 
 
-def rebuild(mirror: Path, out: Path) -> None:
+def rebuild(mirrors: Path, out: Path) -> None:
+    """Each page from its repository's snapshot, ``mirrors/OWNER+NAME/repo`` (a git directory)."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, _repo, commit, path in PAGES:
-        data = subprocess.run(["git", "--git-dir", str(mirror), "show", f"{commit}:{path}"], capture_output=True, check=True).stdout
+    for name, repo, commit, path in PAGES:
+        git_dir = mirrors / repo.replace("/", "+") / "repo"
+        if not git_dir.is_dir():
+            print(f"{name}: no snapshot of {repo} at {git_dir}; skipped")
+            continue
+        data = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"], capture_output=True, check=True).stdout
         (out / f"{name}.html").write_bytes(data)
         print(f"{name}.html  {len(data)} bytes")
 
@@ -112,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     rb = sub.add_parser("rebuild")
-    rb.add_argument("--mirror", type=Path, required=True, help="git directory of the repository's snapshot")
+    rb.add_argument("--mirrors", type=Path, required=True, help="folder of snapshots, OWNER+NAME/repo each")
     rb.add_argument("--out", type=Path, required=True)
     me = sub.add_parser("measure")
     me.add_argument("pages", type=Path)
@@ -121,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     oj.add_argument("pages", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "rebuild":
-        rebuild(args.mirror, args.out)
+        rebuild(args.mirrors, args.out)
     elif args.cmd == "measure":
         measure(args.pages.resolve(), args.before)
     else:

@@ -46,6 +46,11 @@ INFO_LABELS: tuple[tuple[str, str], ...] = (
     ("标题", "title"), ("公开方式", "disclosure"), ("信息来源", "origin"), ("来源", "origin"),
     ("主题词", "keywords"), ("有效性", "validity"), ("效力状况", "validity"), ("时效", "validity"), ("作者", "author"),
     ("责任部门", "_department"),
+    # The rest of a 政府信息公开目录 entry's catalogue fields: read by no field, but they are
+    # the box's own labels, so a box that prints them is still recognised as one.
+    ("信息分类", "category"), ("关键词", "keywords"), ("关键字", "keywords"), ("语种", "_language"),
+    ("信息格式", "_format"), ("载体类型", "_format"), ("记录形式", "_format"),
+    ("内容概述", "_summary"), ("内容摘要", "_summary"), ("相关信息", "_related"),
     # Counters and widgets share the byline; their labels end the value before them.
     ("访问量", "_counter"), ("浏览次数", "_counter"), ("阅读次数", "_counter"), ("点击数", "_counter"),
     ("字号", "_widget"), ("字体", "_widget"),

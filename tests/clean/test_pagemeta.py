@@ -221,3 +221,25 @@ def test_the_page_column_types_an_interpretation_whose_title_does_not_say_so(tmp
     (doc,) = _convert(tmp_path, page)
     assert doc.title == "一图读懂2019年部分节假日安排的通知"
     assert doc.doc_type == "解读" and doc.doc_number is None
+
+
+def test_a_catalogue_box_with_keyword_language_and_format_cells_is_read_and_kept_out_of_the_text():
+    # A 政府信息公开目录 entry printed in full, inside the text container: besides 索引号/发布机构/
+    # 文号 it has 信息分类, 关键词, 语种, 信息格式, 内容概述 and 相关信息, mostly empty.
+    cells = (
+        "<tr><td><b>索 引 号</b></td><td>&nbsp;Sfj-01-02-003</td><td><b>信息分类</b></td><td>&nbsp;</td></tr>"
+        "<tr><td colspan='4'></td></tr>"
+        "<tr><td><b>发布机构</b></td><td>&nbsp;示范市司法局</td><td><b>公开日期</b></td><td>&nbsp;2021-04-01</td></tr>"
+        "<tr><td><b>名称</b></td><td colspan='3'>&nbsp;示范市司法局关于做好有关工作的通知</td></tr>"
+        "<tr><td><b>文号</b></td><td>&nbsp;</td><td><b>关键词</b></td><td>&nbsp;</td></tr>"
+        "<tr><td><b>语种</b></td><td>&nbsp;中文</td><td><b>信息格式</b></td><td>&nbsp;html</td></tr>"
+        "<tr><td><b>内容概述</b></td><td colspan='3'></td></tr>"
+        "<tr><td><b>相关信息</b></td><td colspan='3'></td></tr>"
+    )
+    text_paras = "".join(f"<p>{p}</p>" for p in ("各有关单位：为做好有关工作，现将有关事项通知如下，请结合实际认真贯彻执行。", "一、提高认识。各单位要充分认识做好此项工作的重要意义，切实加强组织领导。", "二、抓好落实。各单位要明确责任分工，按时报送工作进展情况，确保各项任务落到实处。"))
+    page = htmltext.extract(f"<html><body><div class='art'><table>{cells}</table>{text_paras}</div></body></html>")
+    assert page.meta.get("index_number") == "Sfj-01-02-003"
+    assert page.meta.get("issuers") == ["示范市司法局"]
+    text = "\n".join(p.text for p in page.paras)
+    assert "各单位要充分认识做好此项工作的重要意义" in text
+    assert "Sfj-01-02-003" not in text and "信息格式" not in text
