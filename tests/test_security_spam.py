@@ -224,3 +224,32 @@ def test_style_sheet_hides_only_rules_that_hide_a_class_or_id(css_text, classes,
 )
 def test_visible_styles_are_not_hiding(style):
     assert css.hides(css.inline(style)) is None
+
+
+# ---------------------------------------------------------------- spam outside the lines of text
+
+SPAM_WORDS = "在线投注 百家乐 真人荷官 娱乐城开户送彩金"
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        f'<p><img src="https://img.example/pic.png" alt="{SPAM_WORDS}"></p>',
+        f'<figure><img src="https://img.example/pic.png" alt="流程图"><figcaption>{SPAM_WORDS}</figcaption></figure>',
+        '<p><a href="http://spam.example/x.pdf">百家乐在线投注真人荷官娱乐城开户送彩金.pdf</a></p>',
+        "<table><tr><th>项目</th><th>说明</th></tr>"
+        f"<tr><td>春耕</td><td>{SPAM_WORDS}</td></tr><tr><td>农资</td><td>保障供应</td></tr></table>",
+    ],
+    ids=["alt", "caption", "attachment", "table-cell"],
+)
+def test_spam_in_alt_text_captions_attachment_names_and_table_cells_is_not_published(tmp_path, inside):
+    from converter.messages import table as messages
+    from converter.render.page import render
+
+    doc = convert_page(tmp_path, page_with(inside=inside))
+    md = render(doc)
+    assert "百家乐" not in md and "投注" not in md and "彩金" not in md
+    assert "确保粮食和重要农产品稳定供给" in md
+    spam = [r for r in doc.record.removed if r.step == "spam"]
+    assert any("百家乐" in r.text for r in spam)
+    assert messages().steps["spam"].public is False  # recorded, but the text itself never shown

@@ -261,6 +261,30 @@ def locate_removals(source: str, record: CleaningRecord) -> None:
         r.line = source.count("\n", 0, at) + 1
 
 
+SPAM_REASON = "gambling/porn link farm"
+
+
+def _spam_outside_lines(p: Para, record: CleaningRecord) -> bool:
+    """Spam in an image's alt text or caption, an attachment link's name or a table cell is
+    removed like a spam line (hacked pages stuff them too). True: the whole paragraph goes."""
+    if p.kind in ("figure", "attachment") and is_spam(p.text):
+        record.remove("spam", SPAM_REASON, p.text)
+        return True
+    if p.kind == "figure" and p.alt and is_spam(p.alt):
+        record.remove("spam", SPAM_REASON, p.alt)
+        p.alt = ""
+    if p.kind == "table" and p.rows is not None:
+        spam = dict.fromkeys(c for row in p.rows for c in row if c and is_spam(c))
+        for text in spam:
+            record.remove("spam", SPAM_REASON, text)
+        if spam:
+            p.map_cells(lambda c: "" if c in spam else c)
+            rows = p.rows or []
+            p.text = " ".join(" ".join(r) for r in rows).replace("\n", " ")[:200].strip()
+            return not any(c.strip() for row in rows for c in row)
+    return False
+
+
 def clean(raw: RawSource) -> CleanText:
     record = CleaningRecord()
     page = PageMeta()
@@ -278,6 +302,8 @@ def clean(raw: RawSource) -> CleanText:
     removed_at: set[int] = set()
     for i, p in enumerate(paras):
         if p.kind != "text":
+            if _spam_outside_lines(p, record):
+                removed_at.add(i)
             continue
         reason = _harvest(p.text, page) if not is_spam(p.text) else None
         if reason:
