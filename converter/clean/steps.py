@@ -8,6 +8,7 @@ data (converter/data/noise.yml, spam.yml, repairs.yml).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import islice
 
 from converter.clean import htmltext, pagemeta, sanitize
@@ -244,6 +245,7 @@ def locate_removals(source: str, record: CleaningRecord) -> None:
     that markup cannot have split (up to 24); a text not found keeps line None. The same text
     removed again is looked for after its previous place (a garbled run met twice is two lines)."""
     after: dict[str, int] = {}
+    newlines: list[int] | None = None  # offsets of the source's line ends, found once when needed
     for r in record.removed:
         if r.line is not None:
             continue
@@ -258,7 +260,9 @@ def locate_removals(source: str, record: CleaningRecord) -> None:
                 break
         if at < 0:
             continue
-        r.line = source.count("\n", 0, at) + 1
+        if newlines is None:
+            newlines = [m.start() for m in re.finditer("\n", source)]
+        r.line = bisect_left(newlines, at) + 1
 
 
 SPAM_REASON = "gambling/porn link farm"

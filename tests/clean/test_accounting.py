@@ -144,3 +144,31 @@ def test_a_build_never_writes_to_sources(tmp_path):
     before = _checksums(SOURCES)
     pipeline.build(SOURCES, tmp_path / "docs", ROOT)
     assert _checksums(SOURCES) == before
+
+
+def _located(source: str, texts: list[str]) -> list[int | None]:
+    from converter.clean.steps import locate_removals
+    from converter.model import CleaningRecord
+
+    record = CleaningRecord()
+    for t in texts:
+        record.remove("furniture", "label between furniture lines", t)
+    locate_removals(source, record)
+    return [r.line for r in record.removed]
+
+
+def test_removed_lines_are_located_on_their_source_lines_repeats_in_order():
+    source = "<p>正文第一行</p>\n<p>返回顶部</p>\n<p>正文</p>\n<p>返回顶部</p>\n<p>打印本页</p>"
+    assert _located(source, ["打印本页", "返回顶部", "返回顶部", "不在源文件中"]) == [5, 2, 4, None]
+
+
+def test_locating_many_removals_in_a_long_page_takes_linear_time():
+    import time
+
+    n = 30000  # a page with a furniture line repeated on every row (a long table of 打印 links)
+    source = "<p>返回顶部</p>\n" * n
+    start = time.perf_counter()
+    lines = _located(source, ["返回顶部"] * n)
+    elapsed = time.perf_counter() - start
+    assert lines == list(range(1, n + 1))
+    assert elapsed < 1.0, f"{elapsed:.2f} s for {n} removals"
