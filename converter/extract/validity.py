@@ -252,7 +252,7 @@ def _relation_clauses(texts: list[str], i: int, start: int, end: int, own: _Own,
             if rp.targets == "list" and not is_title:
                 lines = _list_targets(texts, i, own, p)
         if targets:
-            out.append(Clause(rp.kind, quote, targets=targets))
+            out.append(Clause(rp.kind, quote, targets=targets, date=dates.parse(m.groupdict().get("date")) if m else None))
         # Each listed document's evidence is the sentence and its own line of the list.
         out += [Clause(rp.kind, f"{quote}……{line}", targets=[t]) for t, line in lines]
         if targets or lines:

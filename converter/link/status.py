@@ -284,9 +284,10 @@ def _extended(expiry: str | None, clause: Clause | None, rels: list[Relation]) -
     """The last day after extensions by other documents: (date, clause, slug of the extending one)."""
     quote, by = (clause.quote if clause else None), None
     for r in rels:
-        found = [iso for _, _, iso in dates.find(r.clause)]
-        if found and not r.unconfirmed and (expiry is None or found[-1] > expiry):
-            expiry, quote, by = found[-1], r.clause, r.target
+        # The date the extension words name (validity.yml's group `date`), not any date of the
+        # sentence: 有效期延长至2025年12月31日，自2023年1月1日起施行 ends on 2025-12-31.
+        if r.date and not r.unconfirmed and (expiry is None or r.date > expiry):
+            expiry, quote, by = r.date, r.clause, r.target
     return expiry, quote, by
 
 

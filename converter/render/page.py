@@ -573,7 +573,10 @@ def relations_md(doc: PolicyDocument) -> list[str]:
             continue
         lines += [f"**{heading}**", ""]
         for r in rels:
-            line = f"- {r.date} {_relation_link(r)}" if r.date else f"- {_relation_link(r)}"
+            if key in ("extends", "extended_by"):  # its date is the new last day, not the act's date
+                line = f"- {_relation_link(r)}" + (f"（有效期延长至 {r.date}）" if r.date else "")
+            else:
+                line = f"- {r.date} {_relation_link(r)}" if r.date else f"- {_relation_link(r)}"
             if r.unconfirmed:
                 options = "、".join(f"[{esc(c)}]({c}.md)" for c in r.candidates)
                 line += " <small>未确认" + (f"：可能是 {options}" if options else "：两份文件互相声称废止或修改对方") + "</small>"

@@ -104,7 +104,7 @@ LINES = [
     ("issue 17", "某某通知", "本意见自发布之日起施行。", [("effective", None, "发布", None, [])]),
     ("issue 17", "关于延长部分政策有效期的通知",
      "《江西省稳外贸若干措施》（赣府发〔2020〕9号）有效期延长至2025年12月31日。",
-     [("extends", None, None, None, [("江西省稳外贸若干措施", "赣府发〔2020〕9号")])]),
+     [("extends", "2025-12-31", None, None, [("江西省稳外贸若干措施", "赣府发〔2020〕9号")])]),
     ("issue 17", "某某办法", "本办法施行后，《江西省旧管理办法》（赣府发〔2010〕3号）停止执行。",
      [("repeals", None, None, None, [("江西省旧管理办法", "赣府发〔2010〕3号")])]),
     ("issue 17", "某某办法", "本办法代替《江西省旧管理办法》（赣府发〔2010〕3号）。",
@@ -582,3 +582,11 @@ def test_a_strict_site_build_of_the_fixtures_shows_badges_banner_and_comparison(
     assert 'data-pagefind-filter="时效:已废止"' in html and "admonition danger" in html
     cmp_html = next((tmp_path / "site" / "compare").glob("banfa_2020_5-*/index.html")).read_text(encoding="utf-8")
     assert "<ins>5</ins>" in cmp_html and "<del>4</del>" in cmp_html
+
+
+def test_an_extension_ends_on_the_date_its_words_name_not_the_last_date_of_the_sentence():
+    line = "《江西省稳外贸若干措施》（赣府发〔2020〕9号）有效期延长至2025年12月31日，自2023年1月1日起施行。"
+    ext = [c for c in clauses(line, "关于延长部分政策有效期的通知") if c.kind == "extends"]
+    assert [c.date for c in ext] == ["2025-12-31"]
+    rels = [status.Relation("extended_by", None, None, c.quote, "yanchang", "yanchang", date=c.date) for c in ext]
+    assert status._extended("2022-12-31", None, rels)[0] == "2025-12-31"
