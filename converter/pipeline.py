@@ -124,8 +124,7 @@ def _convert_source(path: Path, root: Path) -> tuple[list[PolicyDocument], list[
     except SourceError as exc:
         return [], [exc]
     except Exception as exc:  # a bug must not stop the batch; it is reported with the file
-        rel = path.name
-        return [], [SourceError(rel, f"converter error: {type(exc).__name__}: {exc}")]
+        return [], [SourceError(_rel_name(path, root), f"converter error: {type(exc).__name__}: {exc}")]
 
 
 Outcome = tuple[list[PolicyDocument], list[tuple[str, str, str | None]]]

@@ -53,3 +53,18 @@ def test_convert_writes_given_files_into_a_folder(tmp_path, capsys):
     assert code == 0
     assert (tmp_path / "out" / "policies" / "004_0395a73e19e4f75c.md").exists()
     assert "004_0395a73e19e4f75c" in capsys.readouterr().out
+
+
+def test_a_converter_error_names_the_file_by_its_path_under_the_sources(tmp_path, monkeypatch):
+    # Two attachments of different pages may share a file name: only the path tells them apart.
+    path = tmp_path / "page.html.attachments" / "附件1.pdf"
+    path.parent.mkdir()
+    path.write_bytes(b"%PDF-1.4")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "read_source", broken)
+    docs, problems = pipeline._convert_source(path, tmp_path)
+    assert docs == [] and [p.file for p in problems] == ["page.html.attachments/附件1.pdf"]
+    assert "converter error: RuntimeError: a bug" in problems[0].reason
