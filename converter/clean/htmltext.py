@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -315,8 +315,18 @@ _ROW_DATE = re.compile(
     r"(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}|[\[（(【]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s*[\]）)】]"
 )
 LINK_NAME_MIN = 6  # a document's title, not 更多 or a page number
-# Images that are page chrome, by their file name: never a document shown as a picture.
-_CHROME_IMAGE = re.compile(r"logo|icon|banner|btn|button|qr|ewm|erweima|share|print|arrow|spacer|blank|line|bg[_.-]|dot|bullet|gh\.png|jiucuo|wza|search", re.I)
+# Images that are page chrome, by a whole part of their file name (top_logo.png, btn01.gif, not
+# online.png or guideline.jpg): never a document shown as a picture.
+_CHROME_IMAGE_PART = re.compile(
+    r"(?<![a-z])(?:logos?|icons?|banner|btn|button|qr|qrcode|ewm|erweima|share|print|arrow|spacer|blank|line|bg|dot|bullet|jiucuo|wza|search)(?![a-z])",
+    re.I,
+)
+
+
+def _chrome_image(src: str) -> bool:
+    name = re.split(r"[/\\]", urlsplit(src.strip()).path)[-1]
+    return bool(_CHROME_IMAGE_PART.search(name))
+
 
 
 def dated_rows(root: etree._Element) -> list[etree._Element]:
@@ -369,7 +379,7 @@ def no_body(root: etree._Element) -> NoBody:
     files = [_inline_text(a) or a.get("href", "") for a in root.iter("a") if ATTACHMENT_EXT.search(a.get("href") or "")]
     if files:
         return NotADocument("attachment", f"not a document: the page shows its document only as a file ({files[0][:60]}); nothing is made from it")
-    images = [img for img in root.iter("img") if img.get("src") and not _CHROME_IMAGE.search(img.get("src", ""))]
+    images = [img for img in root.iter("img") if img.get("src") and not _chrome_image(img.get("src", ""))]
     if images:
         alt = images[0].get("alt") or images[0].get("src", "")
         return NotADocument("image", f"not a document: the page shows its document only as an image ({alt[:60]}); nothing is made from it")
@@ -449,7 +459,7 @@ class _Writer:
         caption = _inline_text(caption_el) if caption_el is not None else ""
         alt = unspace(squash(img.get("alt") or img.get("title") or "").strip())
         src = (img.get("src") or "").strip()
-        if not (alt or caption) or (not caption and _CHROME_IMAGE.search(src)):
+        if not (alt or caption) or (not caption and _chrome_image(src)):
             return False
         self.flush()
         url = urljoin(self.base_url, src) if self.base_url and src else src or None

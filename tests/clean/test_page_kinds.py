@@ -57,6 +57,19 @@ def test_a_document_shown_only_as_an_image_or_a_file_gives_no_document(tmp_path,
     assert docs == [] and [p.kind for p in problems] == [kind]
 
 
+
+@pytest.mark.parametrize("name", ["online.jpg", "guideline-2024.png", "redotcom.png", "bgm_scan.jpg"])
+def test_a_scan_whose_file_name_only_contains_a_chrome_word_is_still_the_document(tmp_path, name):
+    path = tmp_path / "p.html"
+    path.write_text(IMAGE_PAGE.replace("scan001.jpg", name), encoding="utf-8")
+    docs, problems = convert_source(path, ROOT)
+    assert docs == [] and [p.kind for p in problems] == ["image"]
+
+
+@pytest.mark.parametrize("name", ["top_logo.png", "btn01.gif", "icon-print.png", "QRcode.jpg", "ewm2.jpg", "bg.png", "a/gh.png?v=1"])
+def test_chrome_images_are_known_by_a_whole_part_of_their_file_name(name):
+    assert htmltext._chrome_image("/images/" + name) == (name != "a/gh.png?v=1")
+
 def test_a_document_with_a_sidebar_of_dated_related_links_is_a_document(tmp_path):
     related = "".join(f"<li><a href='/r/{i}.html'>示范市召开第{i}次专题会议部署相关工作</a><span>2021-03-{i:02d}</span></li>" for i in range(1, 13))
     page = list_page().replace(
