@@ -39,6 +39,7 @@ EXTRA_CODE = (ROOT / "scraper" / "encoding.py",)
 LIBRARIES = (
     "beautifulsoup4", "lxml", "PyYAML", "charset-normalizer", "opencc",
     "pdfplumber", "pdfminer.six", "pypdfium2", "python-calamine", "olefile", "pillow",
+    "nh3", "tinycss2",  # merged-cell tables' HTML; styles that hide text
 )
 
 

@@ -273,3 +273,24 @@ def test_document_files_read_back_from_the_cache_equal(tmp_path):
     assert first.docs and len(first.converted) == 2
     again = _convert(src, store)
     assert again.converted == [] and again.docs == first.docs
+
+
+def test_every_library_the_conversion_imports_is_part_of_the_cache_key():
+    # A new version of any of them can change what a source converts to: the cache must notice.
+    import ast
+    import sys
+    from importlib import metadata
+
+    dists = metadata.packages_distributions()
+    used: set[str] = set()
+    for stage in ("read", "clean", "split", "extract", "text"):
+        for path in (ROOT / "converter" / stage).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in ("converter", "scraper"):
+                        used.update(d.lower() for d in dists.get(top, [top]))
+    assert used and used - {name.lower() for name in cache.LIBRARIES} == set()
