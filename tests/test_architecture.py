@@ -5,6 +5,7 @@ path. Measured from the source with ast, so a violation names the file and line.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -175,3 +176,22 @@ def test_every_mkdocs_hook_is_a_file_in_the_hooks_package_importing_only_stdlib_
                 continue
             for n in names:
                 assert n.split(".")[0] in HOOK_IMPORTS, f"{hook}:{node.lineno}: imports {n}"
+
+
+_NAMED_FILE = re.compile(r"converter/[A-Za-z_/]+\.(?:py|yml)")
+
+
+def test_every_converter_file_named_in_code_data_and_docs_exists():
+    texts = [p for p in (ROOT / "converter").rglob("*") if p.suffix in (".py", ".yml")]
+    texts += [ROOT / "mkdocs.yml", ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
+    stale = [f"{p.relative_to(ROOT)}: {m}" for p in texts for m in _NAMED_FILE.findall(p.read_text(encoding="utf-8"))
+             if not (ROOT / m).exists()]
+    assert stale == []
+
+
+def test_a_hook_that_says_which_hook_runs_before_it_names_the_one_mkdocs_yml_lists_before_it():
+    hooks = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["hooks"]
+    for hook in hooks:
+        said = re.search(r"Runs after (\S+)", (ROOT / hook).read_text(encoding="utf-8"))
+        if said:
+            assert said.group(1) in hooks[: hooks.index(hook)], f"{hook} names {said.group(1)}"

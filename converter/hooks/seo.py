@@ -6,7 +6,7 @@
 * With ``site_url`` (SITE_URL in the environment, set by the deploy workflow) the feed's
   links are made absolute after the build; MkDocs writes the sitemap and canonical links.
 
-Runs after converter/clean/sanitize.py (mkdocs.yml ``hooks:``): page.meta strings are already
+Runs after converter/hooks/front_matter.py (mkdocs.yml ``hooks:``): page.meta strings are already
 HTML-escaped for the templates, so they are unescaped only for the JSON, which is then written
 with <, > and & as \\u escapes (it sits inside a <script> element). Standard library only.
 """
