@@ -179,9 +179,27 @@ def download_path(ext: dict, page_file: str) -> str | None:
         suffix = KINDS[kind][0] if kind in PUBLISHED_KINDS else None
     if suffix is None or not file:
         return None
-    folder = _SAFE_NAME.sub("_", Path(page_file).stem).strip("._") or "page"
-    name = _SAFE_NAME.sub("_", Path(file).stem).strip("._") or hashlib.sha256(file.encode()).hexdigest()[:12]
+    # The folder is the page's: its relative path's hash keeps two pages apart (附件.html in two
+    # folders, or names that are all Chinese). A file keeps its name when that is already safe
+    # and typed right; otherwise its bytes' hash tells 附件1.pdf from 附表1.pdf (scraper/store.py).
+    folder = _finish(Path(page_file).stem, _hash(page_file.encode()), lossy=True)
+    name = _finish(Path(file).stem, ext.get("sha256") or _hash(file.encode()), Path(file).suffix.lower() != suffix)
     return f"{DOWNLOAD_DIR}/{folder}/{name}{suffix}"
+
+
+_HASH_LEN = 10  # as scraper/store.py's
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _finish(stem: str, digest: str, lossy: bool) -> str:
+    """``stem`` made safe, with the digest's prefix appended when making it safe lost something."""
+    safe = _SAFE_NAME.sub("_", stem).strip("._-")[:60]
+    if not safe:
+        return digest[:_HASH_LEN]
+    return f"{safe}_{digest[:_HASH_LEN]}" if lossy or safe != stem else safe
 
 
 def _attachment_files(doc: PolicyDocument) -> dict[str, str] | None:

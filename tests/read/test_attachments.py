@@ -3,6 +3,7 @@ listing the attachments, NAME.attachments/FILE) converted and linked together.""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from scraper.store import attachment_filenames
 from tests import formats_support as fx
 
 PAGE_URL = "https://www.example.gov.cn/zwgk/2023/0508/notice.html"
+# Where the page sources/notice.html's attachments are published: its stem and its path's hash.
+NOTICE = "notice_" + hashlib.sha256(b"sources/notice.html").hexdigest()[:10]
 
 
 def _page(body: str, title: str) -> str:
@@ -58,8 +61,8 @@ def test_wrapper_page_takes_its_attachment_as_the_document(tmp_path):
     assert doc.source.extracted_from["file"] == "sources/notice.attachments/P020230508.docx"
     page = (tmp_path / "docs" / "policies" / "notice.md").read_text(encoding="utf-8")
     assert fx.PARAGRAPHS[1] in page
-    assert "- 原件下载：[P020230508.docx](../attachments/notice/P020230508.docx)" in page
-    assert (tmp_path / "docs" / "attachments" / "notice" / "P020230508.docx").read_bytes() == docx.read_bytes()
+    assert f"- 原件下载：[P020230508.docx](../attachments/{NOTICE}/P020230508.docx)" in page
+    assert (tmp_path / "docs" / "attachments" / NOTICE / "P020230508.docx").read_bytes() == docx.read_bytes()
 
 
 def test_page_with_only_an_image_takes_its_attachment(tmp_path):
@@ -70,7 +73,7 @@ def test_page_with_only_an_image_takes_its_attachment(tmp_path):
     assert not result.problems, result.problems
     [doc] = result.docs
     assert doc.slug == "scan-page" and doc.title == fx.TITLE and doc.source.url == PAGE_URL
-    assert (tmp_path / "docs" / "attachments" / "scan-page" / "P020230508.docx").is_file()
+    assert (tmp_path / "docs" / "attachments" / ("scan-page_" + hashlib.sha256(b"sources/scan-page.html").hexdigest()[:10]) / "P020230508.docx").is_file()
 
 
 def test_list_attachment_stays_an_attachment_with_its_own_page(tmp_path):
@@ -83,7 +86,7 @@ def test_list_attachment_stays_an_attachment_with_its_own_page(tmp_path):
     slugs = sorted(d.slug for d in result.docs)
     assert slugs == ["notice", "notice_P0203"]
     page = (tmp_path / "docs" / "policies" / "notice.md").read_text(encoding="utf-8")
-    assert "- 附件：[附件1：2023年度专精特新中小企业名单](notice_P0203.md)（[下载原件](../attachments/notice/P0203.xlsx)）" in page
+    assert f"- 附件：[附件1：2023年度专精特新中小企业名单](notice_P0203.md)（[下载原件](../attachments/{NOTICE}/P0203.xlsx)）" in page
     own = (tmp_path / "docs" / "policies" / "notice_P0203.md").read_text(encoding="utf-8")
     assert "2023年度专精特新中小企业名单" in own and "某某制造有限公司" in own
     assert f"- 所属页面：[{fx.TITLE}](notice.md)" in own
@@ -99,7 +102,7 @@ def test_check_finds_a_built_project_with_attachments_up_to_date(tmp_path):
     pipeline.build(tmp_path / "sources", tmp_path / "docs", tmp_path)
     report = check.run(tmp_path, tmp_path / "sources", tmp_path / "docs")
     assert not [p for p in report.problems if "out of date" in p.message or "missing" in p.message], report.problems
-    (tmp_path / "docs" / "attachments" / "notice" / "P0203.xlsx").write_bytes(b"changed")
+    (tmp_path / "docs" / "attachments" / NOTICE / "P0203.xlsx").write_bytes(b"changed")
     report = check.run(tmp_path, tmp_path / "sources", tmp_path / "docs")
     assert any("out of date" in p.message for p in report.problems)
 
@@ -150,3 +153,25 @@ def test_build_with_an_unreadable_attachment_warns_and_exits_zero(tmp_path, caps
     out = capsys.readouterr().out
     assert code == 0
     assert "warning:" in out and "archive.zip" in out
+
+
+def test_attachments_with_chinese_names_are_published_under_distinct_stable_names(tmp_path):
+    src = tmp_path / "sources"
+    src.mkdir()
+    body = "".join(f"<p>{p}</p>" for p in fx.PARAGRAPHS)
+    (src / "通知.html").write_text(_page(body + "<p><a href='附件1.xlsx'>附件1</a></p><p><a href='附表1.xlsx'>附表1</a></p>", fx.TITLE), encoding="utf-8")
+    folder = src / "通知.attachments"
+    folder.mkdir()
+    fx.make_xlsx(folder / "附件1.xlsx", [["序号", "企业名称"], ["1", "某某科技有限公司"]])
+    fx.make_xlsx(folder / "附表1.xlsx", [["序号", "项目名称"], ["1", "某某改造项目"]])
+    (src / "公告.html").write_text(_page(body, "某某市人民政府关于做好某项工作的公告"), encoding="utf-8")  # another all-Chinese page name
+    (src / "公告.attachments").mkdir()
+    fx.make_xlsx(src / "公告.attachments" / "附件1.xlsx", [["序号", "单位名称"], ["1", "某某单位"]])
+    result = pipeline.build(src, tmp_path / "docs", tmp_path)
+    assert not result.problems, result.problems
+    published = sorted(p.relative_to(tmp_path / "docs").as_posix() for p in (tmp_path / "docs" / "attachments").rglob("*.xlsx"))
+    assert len(published) == 3  # 附件1 and 附表1 of one page, 附件1 of the other: none overwritten
+    assert all(Path(p).parent.name != "page" for p in published)
+    again = tmp_path / "again"
+    pipeline.build(src, again, tmp_path)
+    assert sorted(p.relative_to(again).as_posix() for p in (again / "attachments").rglob("*.xlsx")) == published
