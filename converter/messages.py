@@ -149,9 +149,14 @@ def zh(value: str) -> str:
     return note(value).zh
 
 
+UNLISTED_STEP = "其他处理"  # a step missing from messages.yml: never its English key on the site
+
+
 def step_name(step: str, lang: str = "zh") -> str:
     entry = table().steps.get(step)
-    return getattr(entry, lang) if entry else step
+    if entry:
+        return str(getattr(entry, lang))
+    return UNLISTED_STEP if lang == "zh" else step
 
 
 def step_label(step: str, lang: str = "zh") -> str:

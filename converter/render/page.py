@@ -21,7 +21,7 @@ from converter.clean.rules import classify as _classify
 from converter.extract.citations import normalise_title
 from converter.link.status import validity_meta
 from converter.model import Block, Cell, PolicyDocument, Removal
-from converter.read.formats import KINDS, SCAN_NOTE
+from converter.read.formats import KINDS, READ_METHODS, SCAN_NOTE
 from converter.text.places import LEVEL_NAMES
 
 # Characters that carry meaning in Markdown, its extensions or HTML, as numeric
@@ -261,7 +261,8 @@ def extraction_rows(ext: dict[str, Any] | None) -> list[str]:
         return []
     kind = KINDS.get(ext.get("format", ""), ("", ext.get("format", "")))[1]
     name = ext.get("file", "").rsplit("/", 1)[-1]
-    rows = [f"| 文本来自 | {esc(name)}（{esc(kind)}，{esc(ext.get('tool', ''))}） |"]
+    method = READ_METHODS.get(ext.get("format", ""), "")
+    rows = [f"| 文本来自 | {esc(name)}（{'，'.join(esc(x) for x in (kind, method) if x)}） |"]
     if ext.get("ocr_confidence") is not None:
         rows.append(f"| 识别说明 | {SCAN_NOTE}（识别置信度 {ext['ocr_confidence']:.0f}%） |")
     return rows
@@ -437,7 +438,9 @@ def record_md(doc: PolicyDocument) -> list[str]:
             lines.append(f"    - {k}：{esc(v)}")
     ext = src.extracted_from
     if ext:
-        lines.append(f"    - 文本提取：{esc(ext.get('file', ''))}，{esc(ext.get('tool', ''))}")
+        method = READ_METHODS.get(ext.get("format", ""), "")
+        tool = f"（程序：{esc(ext['tool'])}）" if ext.get("tool") else ""  # secondary: the method says it in Chinese
+        lines.append(f"    - 文本提取：{esc(ext.get('file', ''))}，{esc(method)}{tool}")
         if ext.get("ocr_confidence") is not None:
             lines.append(f"    - 识别置信度：{ext['ocr_confidence']:.0f}%（{SCAN_NOTE}）")
     rows = list(_record_rows(doc.record.removed))

@@ -187,3 +187,18 @@ def test_record_summary_and_table_tell_the_same_story_each_removal_once():
     assert damaged and all(r[0] == "修改损坏字符行" for r in damaged)  # kept with □, not deleted
     assert len({tuple(r) for r in rows}) == len(rows)
     assert {r[2] for r in damaged} >= {"第 35 行", "第 81 行"}  # the same garbled run, twice in the source
+
+
+@pytest.mark.parametrize("kind, tool", [("pdf", "pdfplumber"), ("xlsx", "python-calamine"), ("doc", "LibreOffice → Word XML"),
+                                        ("ofd", "lxml（OFD XML）"), ("scan", "tesseract chi_sim（OCR）")])
+def test_the_card_and_record_box_say_how_the_text_was_read_in_chinese(kind, tool):
+    from converter.render.page import render
+    from tests.linked_corpus import doc
+
+    d = doc("a", "某某市人民政府关于做好某项工作的通知")
+    d.source["extracted_from"] = {"file": f"sources/a.attachments/f.{kind}", "format": kind, "tool": tool, "sha256": "0" * 64}
+    md = render(d)
+    [row] = [line for line in md.splitlines() if line.startswith("| 文本来自 |")]
+    [record] = [line for line in md.splitlines() if "文本提取：" in line]
+    assert not re.search(r"[A-Za-z]{3,}", row.replace(f"f.{kind}", "").replace("PDF", "").replace("Word", "").replace("OFD", "").replace("Excel", ""))
+    assert record.split("（程序：")[0].count(tool) == 0 and re.search(r"(读取|识别)", record)

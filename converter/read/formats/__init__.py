@@ -41,6 +41,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "image": (".png", "图片"),
     "scan": (".pdf", "扫描件 PDF"),
 }
+# How the text was read, for readers (the tool itself is in the front matter's extracted_from).
+READ_METHODS: dict[str, str] = {
+    "docx": "读取 Word 文档", "doc": "转为 Word 文档后读取", "wps": "转为 Word 文档后读取",
+    "pdf": "读取 PDF 文本层", "ofd": "读取 OFD 版式文件", "xlsx": "读取电子表格", "xls": "读取电子表格",
+    "image": "光学字符识别", "scan": "光学字符识别",
+}
 SCAN_NOTE = "本文由扫描件识别，可能有误"
 IMAGE_MAGIC = {
     b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF",
