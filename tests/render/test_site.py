@@ -113,9 +113,9 @@ def test_site_nav_lists_no_document_pages_so_page_size_stays_flat():
     assert cfg["plugins"] == [] or "search" not in str(cfg["plugins"])
 
 
-def test_record_box_names_cleaning_steps_in_chinese_and_keeps_unknown_keys():
+def test_record_box_names_cleaning_steps_in_chinese_even_unknown_ones():
     from converter.render.page import _count_label
 
     assert _count_label("removed_spam") == "删除垃圾链接"
     assert _count_label("changed_traditional") == "修改繁体转简体"
-    assert _count_label("removed_newstep") == "removed_newstep"
+    assert _count_label("removed_newstep") == "删除其他处理"  # never the English key on the site
