@@ -196,7 +196,7 @@ def test_the_card_and_record_box_say_how_the_text_was_read_in_chinese(kind, tool
     from tests.linked_corpus import doc
 
     d = doc("a", "某某市人民政府关于做好某项工作的通知")
-    d.source["extracted_from"] = {"file": f"sources/a.attachments/f.{kind}", "format": kind, "tool": tool, "sha256": "0" * 64}
+    d.source.extracted_from = {"file": f"sources/a.attachments/f.{kind}", "format": kind, "tool": tool, "sha256": "0" * 64}
     md = render(d)
     [row] = [line for line in md.splitlines() if line.startswith("| 文本来自 |")]
     [record] = [line for line in md.splitlines() if "文本提取：" in line]
