@@ -19,3 +19,14 @@ SAMPLES = {
 
 def body_text(doc) -> str:
     return "\n".join(f"{b.label}{b.lead}{b.text}" for b in doc.blocks)
+
+
+# A short 通知 as its cleaned paragraphs: the split and extract stages tested on their own.
+NOTICE_TITLE = "国务院办公厅关于印发全民健身计划（2021—2025年）的通知"
+NOTICE_BODY = [
+    "国办发〔2021〕23号",
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+    "《全民健身计划（2021—2025年）》已经国务院同意，现印发给你们，请认真贯彻执行。",
+    "国务院办公厅",
+    "2021年7月18日",
+]

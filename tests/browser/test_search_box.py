@@ -13,6 +13,7 @@ import re
 import opencc
 import pytest
 
+from bench.search_bench import queries as bench_queries
 from converter.search import substring_index as si
 from tests.support import ROOT
 
@@ -24,17 +25,8 @@ def folded_pages(site) -> list[str]:
 
 
 def random_queries(site, n: int) -> list[str]:
-    rng = random.Random(SEED)
-    pages = si.read_site(site)
-    out = []
-    while len(out) < n:
-        line = rng.choice([x for x in rng.choice(pages).body.split("\n") if len(x) >= 2])
-        k = rng.randint(2, 12)
-        i = rng.randrange(max(1, len(line) - k + 1))
-        q = line[i : i + k].strip()
-        if len(si.fold(q)[0]) >= 2:
-            out.append(q)
-    return out
+    """Random 2–12 character stretches of page text, drawn as the search benchmark draws them."""
+    return bench_queries(si.read_site(site), random.Random(SEED), n)
 
 
 def ranked(page, queries: list[str]) -> list[list[int]]:

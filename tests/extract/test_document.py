@@ -11,15 +11,8 @@ import pytest
 
 from converter.extract.document import extract
 from converter.model import CleaningRecord, DocumentText, PageMeta, Para, RawSource, SourceError, SourceMeta
-
-TITLE = "国务院办公厅关于印发全民健身计划（2021—2025年）的通知"
-BODY = [
-    "国办发〔2021〕23号",
-    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
-    "《全民健身计划（2021—2025年）》已经国务院同意，现印发给你们，请认真贯彻执行。",
-    "国务院办公厅",
-    "2021年7月18日",
-]
+from tests.support import NOTICE_BODY as BODY
+from tests.support import NOTICE_TITLE as TITLE
 
 
 def _doc(paras=BODY, title=TITLE, page=None, overrides=None, origin="line", index=0) -> DocumentText:

@@ -14,17 +14,22 @@ from converter.search import substring_index as si
 # ------------------------------------------------------------------ a reader of the files
 
 
+def _varint(data: bytes, i: int) -> tuple[int, int]:
+    """The unsigned LEB128 number at ``i`` and the position after it."""
+    n = shift = 0
+    while True:
+        b = data[i]
+        i += 1
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return n, i
+
+
 def _varints(data: bytes):
     i = 0
     while i < len(data):
-        n = shift = 0
-        while True:
-            b = data[i]
-            i += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                break
+        n, i = _varint(data, i)
         yield n
 
 
@@ -33,14 +38,8 @@ def read_pack(data: bytes) -> dict[str, bytes]:
 
     def vi() -> int:
         nonlocal i
-        n = shift = 0
-        while True:
-            b = data[i]
-            i += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return n
+        n, i = _varint(data, i)
+        return n
 
     entries = []
     for _ in range(vi()):
