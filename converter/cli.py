@@ -51,10 +51,9 @@ def _summary(result: pipeline.Result, out=None, only: set[str] | None = None) ->
     )
 
 
-def _rel(path: Path) -> str:
-    """A source's ``source.file``: its path relative to the project root (read.read_source)."""
-    path = path.resolve()
-    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+def _rel(path: Path, names: Path) -> str:
+    """A source's ``source.file``: its path relative to the folder it is named from (pipeline.names_root)."""
+    return path.resolve().relative_to(names).as_posix()
 
 
 def _as_of(args: argparse.Namespace) -> str:
@@ -88,7 +87,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             "`make docs` builds them as of the recorded date; `make status-today` moves it to today."
         )
     # With the cache, list what this run converted: a table of 10,000 unchanged rows helps nobody.
-    _summary(result, only={_rel(p) for p in result.converted} if result.cached else None)
+    names = pipeline.names_root([Path(args.sources)], ROOT)
+    _summary(result, only={_rel(p, names) for p in result.converted} if result.cached else None)
     print(f"{len(result.converted)} sources converted, {result.cached} unchanged (from {cache_dir})")
     return 1 if result.problems else 0
 
@@ -101,7 +101,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = pipeline.convert_many([p for p in paths if p.is_file()], ROOT, jobs=args.jobs, budget=args.time_budget or None)
+    found = [p for p in paths if p.is_file()]
+    names = pipeline.names_root([p.parent for p in found], ROOT)
+    result = pipeline.convert_many(found, names, jobs=args.jobs, budget=args.time_budget or None)
     result.problems += [SourceError(str(p), "no such file") for p in missing]
     corpus = pipeline.link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus

@@ -288,10 +288,14 @@ def pages(corpus: Corpus, jobs: int = 1, rendered: list[str] | None = None) -> d
     return out
 
 
-def all_pages(corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str] | None = None) -> dict[str, str | bytes]:
+def all_pages(
+    corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str] | None = None, names: Path | None = None,
+) -> dict[str, str | bytes]:
     """Everything ``build`` writes: ``pages``, the contributor guide copied from the project root,
-    and the attachments' original files offered for download."""
-    return {**pages(corpus, jobs, rendered), **guide.pages(root), **attachments.downloads(corpus.docs, root)}
+    and the attachments' original files offered for download (found under ``names``, the folder
+    the sources are named from: names_root)."""
+    originals = attachments.downloads(corpus.docs, names or root)
+    return {**pages(corpus, jobs, rendered), **guide.pages(root), **originals}
 
 
 def write_pages(out_dir: Path, generated: dict[str, str] | dict[str, str | bytes], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
@@ -345,13 +349,26 @@ def _sweep_temporaries(out_dir: Path) -> None:
             tmp.unlink()
 
 
+def names_root(folders: list[Path], root: Path) -> Path:
+    """The folder a source's ``source.file`` is named from: the project ``root`` when every
+    one of ``folders`` is inside it (``sources/x.html``), else the parent of the folders' common
+    folder (``raw/x.html`` for ../shared/corpus/raw), never an absolute path: the output must not
+    depend on where the checkout or the corpus lies on this machine."""
+    resolved = [f.resolve() for f in folders]
+    root = root.resolve()
+    if all(f.is_relative_to(root) for f in resolved):
+        return root
+    return Path(os.path.commonpath(resolved)).parent if resolved else root
+
+
 def _build(
     sources: Path, out_dir: Path, root: Path, jobs: int, owned: tuple[str, ...], cache_dir: Path | None,
     as_of: str | None, budget: float | None, refresh: bool,
 ) -> Result:
-    result = convert_sources(list_sources(sources), root, jobs, cache_dir, budget, refresh=refresh)
+    names = names_root([sources], root)
+    result = convert_sources(list_sources(sources), names, jobs, cache_dir, budget, refresh=refresh)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
     rendered = render_reusing(corpus, cache_dir, jobs, refresh) if cache_dir is not None else None
-    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, rendered), owned)
+    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, rendered, names), owned)
     return result

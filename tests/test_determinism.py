@@ -110,3 +110,20 @@ def test_the_stable_rewrite_changes_order_only(two_builds, tmp_path):
     assert {h for _, h in meta[3]} == hashes
     entry = (site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
     assert next((site / "pagefind").glob("pagefind.*.pf_meta")).name[len("pagefind."):-len(".pf_meta")] in entry
+
+
+def test_sources_outside_the_project_give_the_same_pages_wherever_they_lie(tmp_path):
+    """A corpus outside the checkout (CI lays ../shared elsewhere) is named from its own folder
+    (``raw/x.html``), so where it lies on the machine changes no byte."""
+    builds = []
+    for place in ("one/deep/raw", "two/raw"):
+        src = tmp_path / place
+        src.mkdir(parents=True)
+        for p in sorted(SOURCES.glob("00[04]_*.txt")):
+            shutil.copy(p, src / p.name)
+        out = tmp_path / place.replace("/", "-")
+        pipeline.build(src, out, ROOT)
+        builds.append(out)
+        page = next((out / "policies").glob("004_*.md")).read_text(encoding="utf-8")
+        assert "file: raw/004_" in page and str(tmp_path) not in page
+    assert tree(builds[0]) == tree(builds[1])

@@ -56,8 +56,14 @@ def test_a_build_while_another_runs_on_the_same_folder_stops_with_a_clear_messag
 
 
 def test_two_builds_started_together_never_crash(tmp_path):
+    from converter import pipeline
+    from converter.link import status
+
     src, docs = _sources(tmp_path), tmp_path / "docs"
-    argv = [sys.executable, "-m", "converter", "build", "--sources", str(src), "--out", str(docs), "--no-cache", "--cache", str(tmp_path / "cache")]
+    # The date pipeline.build defaults to: the command line's default is today, a different page on most days.
+    as_of = status.recorded_as_of()
+    argv = [sys.executable, "-m", "converter", "build", "--sources", str(src), "--out", str(docs), "--no-cache",
+            "--cache", str(tmp_path / "cache"), "--as-of", as_of]
     for _ in range(2):
         runs = [subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
         for run in runs:
@@ -66,8 +72,6 @@ def test_two_builds_started_together_never_crash(tmp_path):
             assert "Traceback" not in err
             if run.returncode == 75:
                 assert "another build is running" in err
-    from converter import pipeline
-
     alone = tmp_path / "alone"
     pipeline.build(src, alone, ROOT)
     assert {p.relative_to(docs): p.read_bytes() for p in docs.rglob("*") if p.is_file()} == {
