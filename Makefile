@@ -12,7 +12,7 @@ AS_OF  ?= $(shell cat status-as-of 2>/dev/null)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all venv docs site serve test lint clean browser-deps office-deps axe bench-search bench-formats add check bench bench-large fuzz eval status-today
+.PHONY: all venv docs site serve test lint clean browser-deps office-deps axe bench-scale bench-search bench-formats add check bench bench-large fuzz eval status-today
 
 all: site
 
@@ -41,13 +41,14 @@ add: venv
 check: venv
 	$(BIN)/python -m converter check -j $(JOBS)
 
-## site: docs/ -> site/ with MkDocs (strict); dates come from the sources, not the clock.
+## site: docs/ -> site/ with MkDocs (strict; in shards of SHARD_SIZE documents, default 5000, JOBS at
+## once, unchanged shards kept from .cache/site-shards) and the search indexes; dates come from the
+## sources, not the clock.
 ## Holds the locks of docs/ (read) and site/ (written): a second `make site` or `make docs`
 ## meanwhile stops with "another build is running" instead of racing this one.
 site: office-deps docs
 	$(BIN)/python -m converter.runtime.lock docs site -- sh -c '\
-	  SOURCE_DATE_EPOCH=$$($(BIN)/python -m converter epoch) $(BIN)/mkdocs build --strict --quiet && \
-	  $(BIN)/python -m converter.search.index site'
+	  SOURCE_DATE_EPOCH=$$($(BIN)/python -m converter epoch) $(BIN)/python -m converter.publish site -j $(JOBS)'
 	@echo "site/ built: $$(ls docs/policies/*.md | grep -vc /index.md) document pages"
 
 ## serve: the built site (with its Pagefind search, which `mkdocs serve` would not have)
@@ -93,6 +94,12 @@ lint: venv
 
 test: venv browser-deps lint axe office-deps
 	$(BIN)/python -m pytest -q
+
+## bench-scale: the whole build at 1,000 and 10,000 documents (LARGE=1 adds 100,000): conversion
+## (-j 1, -j 2, Dask), shards, MkDocs and search-index times, peak memory, add-one time, and an
+## estimate for 1,000,000 documents on a Dask cluster (bench/scale.py)
+bench-scale: $(VENV)/.bench-installed
+	$(BIN)/python bench/scale.py $(if $(LARGE),--large)
 
 ## bench-search: the search box against a substring scan, in headless Chromium (recall@10, false
 ## matches, Traditional, nonsense, time and bytes per query, index size/time/memory), substring index

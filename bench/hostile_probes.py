@@ -70,7 +70,7 @@ STALLED_BUILD = textwrap.dedent("""
 FAKE_INDEXER = textwrap.dedent("""
     import sys
     from converter.search import index as search
-    search.pagefind_command = lambda site: [sys.executable, "-c", "import time; time.sleep(300)"]
+    search.pagefind_command = lambda site, output=None: [sys.executable, "-c", "import time; time.sleep(300)"]
     sys.exit(search.main(sys.argv[1:]))
 """)
 

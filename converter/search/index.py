@@ -56,17 +56,33 @@ def doc_numbers(docs: list[PolicyDocument], policy_dir: str) -> dict[str, str]:
     }
 
 
-def pagefind_command(site: Path) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", str(site), "--exclude-selectors", ", ".join(EXCLUDE), "--quiet"]
+def pagefind_command(site: Path, output: Path | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--exclude-selectors", ", ".join(EXCLUDE), "--quiet"]
+    return cmd + (["--output-path", str(output)] if output is not None else [])
 
 
-def index_site(site: Path) -> None:
-    """Write site/search/ (the substring index the search box lists matches from) and
-    site/pagefind/ (Pagefind's word index, for 其他可能相关的结果) for a site MkDocs has built."""
+def pagefind(site: Path, output: Path | None = None) -> None:
+    """Pagefind's word index of the pages under ``site`` into ``output`` (default site/pagefind),
+    in a stable order. It ends with this process however it ends (make interrupted, the job killed)."""
+    subprocess.run(pagefind_command(site, output), check=True,
+                   preexec_fn=functools.partial(procs.exec_child_dies_with, os.getpid()))
+    bundle = output or site / "pagefind"
+    pagefind_stable.normalise(bundle.parent, bundle.name)  # Pagefind's filter order changes run to run
+
+
+def index_site(site: Path, bundles: list[str] | None = None) -> None:
+    """Write site/search/ (the substring index the search box lists matches from) and, unless
+    ``bundles`` names the Pagefind bundles already in the site (one per shard, the first at
+    pagefind/), site/pagefind/ (Pagefind's word index, for 其他可能相关的结果)."""
     substring_index.write(site)
-    # Pagefind ends with this process however it ends (make interrupted, the job killed).
-    subprocess.run(pagefind_command(site), check=True, preexec_fn=functools.partial(procs.exec_child_dies_with, os.getpid()))
-    pagefind_stable.normalise(site)  # Pagefind's filter order changes run to run
+    if bundles is None:
+        pagefind(site)
+    elif len(bundles) > 1:
+        # The search box merges the other shards' bundles into the first (mergeIndex).
+        path = site / substring_index.OUT / "index.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["pagefind_bundles"] = [f"{b}/" for b in bundles[1:]]
+        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -103,9 +103,9 @@ def _key(item) -> str:
     return item[0] if isinstance(item, list) and item and isinstance(item[0], str) else ""
 
 
-def normalise(site: Path) -> int:
-    """Rewrite site/pagefind's filter files and metadata in a stable order; returns files renamed."""
-    root = site / "pagefind"
+def normalise(site: Path, bundle: str = "pagefind") -> int:
+    """Rewrite the filter files and metadata of ``site/bundle`` in a stable order; returns files renamed."""
+    root = site / bundle
     entry_path = root / "pagefind-entry.json"
     if not entry_path.exists():
         return 0

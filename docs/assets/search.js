@@ -251,8 +251,16 @@
   var enginePromise = null;
   function engine() {
     if (!enginePromise) {
-      enginePromise = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
+      /* A site built in shards has a Pagefind bundle per shard (index.json lists the others):
+       * merged into the first, they answer as one index. */
+      enginePromise = Promise.all([import(new URL("pagefind/pagefind.js", base).href), index()]).then(function (got) {
+        var pf = got[0], others = got[1].pagefind_bundles || [];
         return pf.options({ baseUrl: base.pathname, excerptLength: 36 })
+          .then(function () {
+            return Promise.all(others.map(function (b) {
+              return pf.mergeIndex(new URL(b, base).href, { baseUrl: base.pathname });
+            }));
+          })
           .then(function () { return pf.init(); })
           .then(function () { return pf; });
       });

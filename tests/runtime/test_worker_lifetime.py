@@ -33,7 +33,7 @@ sys.exit(main(sys.argv[1:]))
 SLOW_SEARCH = """
 import sys
 from converter.search import index as search
-search.pagefind_command = lambda site: [sys.executable, "-c", "import time; time.sleep(300)"]
+search.pagefind_command = lambda site, output=None: [sys.executable, "-c", "import time; time.sleep(300)"]
 sys.exit(search.main(sys.argv[1:]))
 """
 

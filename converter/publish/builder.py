@@ -1,0 +1,274 @@
+"""docs/ -> site/: MkDocs builds (one, or one per shard), merged, then the search indexes.
+
+A corpus within SHARD_SIZE documents is one strict MkDocs build, as always. A larger one is
+built as shards (converter/publish/shards.py): the main shard and each document shard are
+separate strict MkDocs runs over the same docs/ (the hook converter/hooks/shards.py builds
+only the shard's pages, links to the others resolve to their URLs), up to ``jobs`` at once,
+each into its own folder under the cache. A shard whose inputs (its pages' bytes, the site's
+configuration, templates, hooks and the MkDocs and Material versions) are unchanged is not
+built again. The shards' pages are then linked (hard links) into site/, the sitemap merged in
+a single build's order, and the 404 page fixed up over the merged site. Search: the substring
+index over the merged site (one index, the same as for a single build) and a Pagefind bundle
+per document shard, which the search box merges in the browser (``mergeIndex``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from converter.publish.shards import Shard, plan, shard_size
+from converter.runtime import procs
+
+# Written by each build but made once for the merged site.
+MERGED = ("sitemap.xml", "sitemap.xml.gz", "404.html")
+_URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
+_LOC = re.compile(r"<loc>([^<]*)</loc>")
+
+
+@dataclass
+class Report:
+    shards: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # shards built this run (others unchanged)
+    seconds: dict[str, float] = field(default_factory=dict)  # MkDocs wall time per built shard
+    index_seconds: float = 0.0
+
+
+class BuildFailed(Exception):
+    """A MkDocs build of a shard failed; the message names the shard and holds MkDocs' output."""
+
+
+def _config_paths(config: Path) -> list[Path]:
+    """The files besides the pages that a page's HTML depends on."""
+    root = config.parent
+    out = [config]
+    for folder in ("overrides", "converter/hooks"):
+        out += sorted(p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return out
+
+
+def shard_key(shard: Shard, docs: Path, config: Path) -> str:
+    """What a shard's output depends on: its pages (or, for the main shard, every other file
+    of docs/), the configuration and templates, the tool versions and the environment MkDocs
+    reads (SOURCE_DATE_EPOCH, SITE_URL)."""
+    h = hashlib.sha256()
+    for name in ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions"):
+        h.update(f"{name}={metadata.version(name)}\0".encode())
+    for var in ("SOURCE_DATE_EPOCH", "SITE_URL"):
+        h.update(f"{var}={os.environ.get(var, '')}\0".encode())
+    for path in _config_paths(config):
+        h.update(path.relative_to(config.parent).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    h.update(f"{shard.name}\0{shard.mode}\0".encode())
+    if shard.mode == "include":
+        pages = list(shard.pages)
+    else:
+        skip = set(shard.pages)
+        pages = sorted(rel for p in docs.rglob("*") if p.is_file() and (rel := p.relative_to(docs).as_posix()) not in skip)
+    for rel in pages:
+        h.update(rel.encode() + b"\0" + hashlib.sha256((docs / rel).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _mkdocs(config: Path, docs: Path, out: Path, selection: Path | None) -> subprocess.Popen:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("POLICY_SHARD", None)
+    if selection is not None:
+        env["POLICY_SHARD"] = str(selection)
+    code = ("import sys\nfrom mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+            "build(load_config(config_file=sys.argv[1], docs_dir=sys.argv[2], site_dir=sys.argv[3], strict=True))\n")
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(config), str(docs), str(out)], env=env, cwd=config.parent,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=functools.partial(procs.exec_child_dies_with, os.getpid()),
+    )
+
+
+def build_shards(shards: list[Shard], docs: Path, config: Path, work: Path, jobs: int, report: Report) -> None:
+    """Build every shard whose key changed into ``work/<name>``, ``jobs`` at a time."""
+    work.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for shard in shards:
+        key = shard_key(shard, docs, config)
+        out = work / shard.name
+        if (work / f"{shard.name}.key").is_file() and (work / f"{shard.name}.key").read_text() == key and out.is_dir():
+            continue
+        (work / f"{shard.name}.key").unlink(missing_ok=True)
+        selection = None
+        if shard.name != "all":
+            selection = work / f"{shard.name}.json"
+            selection.write_text(json.dumps({shard.mode: list(shard.pages)}, ensure_ascii=False), encoding="utf-8")
+        todo.append((shard, key, out, selection))
+    running: list[tuple[Shard, str, Path, subprocess.Popen, float]] = []
+    try:
+        while todo or running:
+            while todo and len(running) < max(1, jobs):
+                shard, key, out, selection = todo.pop(0)
+                running.append((shard, key, out, _mkdocs(config, docs, out, selection), time.monotonic()))
+            shard, key, out, proc, start = running.pop(0)
+            output, _ = proc.communicate()
+            if proc.returncode != 0:
+                raise BuildFailed(f"MkDocs failed on shard {shard.name}:\n{output[-4000:]}")
+            (work / f"{shard.name}.key").write_text(key)
+            report.built.append(shard.name)
+            report.seconds[shard.name] = round(time.monotonic() - start, 2)
+    finally:
+        for *_, proc, _start in running:
+            with contextlib.suppress(OSError):
+                proc.kill()
+
+
+def _clear(site: Path) -> None:
+    """Empty ``site`` but keep the folder (a build holds its lock: converter/runtime/lock.py)."""
+    site.mkdir(parents=True, exist_ok=True)
+    for child in site.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system, or no hard links: a copy
+        shutil.copy2(src, dst)
+
+
+def merge(shards: list[Shard], work: Path, site: Path, docs: Path) -> None:
+    """The shards' outputs into ``site``: every file once (a file two shards wrote is an
+    error), the sitemap merged and the 404 page fixed up for the merged site."""
+    _clear(site)
+    seen: dict[str, str] = {}
+    for shard in shards:
+        out = work / shard.name
+        for path in sorted(out.rglob("*")):
+            rel = path.relative_to(out).as_posix()
+            if not path.is_file() or rel in MERGED:
+                continue
+            if rel in seen:
+                raise BuildFailed(f"shards {seen[rel]} and {shard.name} both wrote {rel}")
+            seen[rel] = shard.name
+            _link(path, site / rel)
+    _merge_sitemaps([work / s.name for s in shards], site, docs)
+    main = work / shards[0].name
+    if (main / "404.html").is_file():
+        from converter.hooks import notfound
+
+        page = (main / "404.html").read_text(encoding="utf-8")
+        if not os.environ.get("SITE_URL"):
+            page = notfound.relative_404(page, sorted(p.name for p in site.iterdir()))
+        (site / "404.html").write_text(page, encoding="utf-8")
+
+
+def _walk_order(docs: Path) -> dict[str, int]:
+    """Each page's URL -> its place in MkDocs' walk of docs/ (folders sorted, a folder's files
+    before its subfolders, index first): the order of a single build's sitemap."""
+    order: dict[str, int] = {}
+    for folder, dirs, files in os.walk(docs):
+        dirs.sort()
+        rel = Path(folder).relative_to(docs).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        for name in sorted(files, key=lambda f: (os.path.splitext(f)[0] not in ("index", "README"), f)):
+            if name.endswith(".md"):
+                stem = name[:-3]
+                url = prefix if stem in ("index", "README") else f"{prefix}{stem}/"
+                order.setdefault(url, len(order))
+    return order
+
+
+def _merge_sitemaps(outs: list[Path], site: Path, docs: Path) -> None:
+    main = outs[0] / "sitemap.xml"
+    if not main.is_file():
+        return
+    text = main.read_text(encoding="utf-8")
+    head, tail = text[: text.index(">", text.index("<urlset")) + 1], "\n</urlset>"
+    blocks = [b for out in outs if (out / "sitemap.xml").is_file() for b in _URL_BLOCK.findall((out / "sitemap.xml").read_text(encoding="utf-8"))]
+    order = _walk_order(docs)
+    base = (os.environ.get("SITE_URL") or "/").rstrip("/") + "/"
+
+    def place(block: str) -> tuple[int, str]:
+        loc = (m.group(1) if (m := _LOC.search(block)) else "").removeprefix(base)
+        return order.get(loc, len(order)), loc
+
+    merged = head + "".join(sorted(blocks, key=place)) + tail
+    (site / "sitemap.xml").write_text(merged, encoding="utf-8")
+    gz = outs[0] / "sitemap.xml.gz"
+    mtime = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.is_file() else 0
+    with open(site / "sitemap.xml.gz", "wb") as f, gzip.GzipFile(fileobj=f, filename="sitemap.xml", mode="wb", mtime=mtime) as z:
+        z.write(merged.encode("utf-8"))
+
+
+def bundles(shards: list[Shard], work: Path, site: Path, jobs: int = 1) -> list[str]:
+    """A Pagefind bundle per document shard (``jobs`` at a time), made again only for a shard
+    whose key changed, linked into site/ (the first at pagefind/, which the search box loads;
+    the others at pagefind/shards/<name>/, merged into it). Returns their paths under site/."""
+    from converter.search import index as search
+
+    docs = [s for s in shards if s.documents]
+    stale = []
+    for shard in docs:
+        cached, key = work / f"{shard.name}.pagefind", (work / f"{shard.name}.key").read_text()
+        stamp = work / f"{shard.name}.pagefind.key"
+        if not (cached.is_dir() and stamp.is_file() and stamp.read_text() == key):
+            stamp.unlink(missing_ok=True)
+            if cached.exists():
+                shutil.rmtree(cached)
+            stale.append((shard, cached, stamp, key))
+
+    def make(item: tuple[Shard, Path, Path, str]) -> None:
+        shard, cached, stamp, key = item
+        search.pagefind(work / shard.name, cached)
+        stamp.write_text(key)
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:  # each thread waits on its own Pagefind process
+        list(pool.map(make, stale))
+    out: list[str] = []
+    for shard in docs:
+        rel = "pagefind" if not out else f"pagefind/shards/{shard.name}"
+        cached = work / f"{shard.name}.pagefind"
+        for path in sorted(cached.rglob("*")):
+            if path.is_file():
+                _link(path, site / rel / path.relative_to(cached))
+        out.append(rel)
+    return out
+
+
+def publish(site: Path, config: Path, docs: Path | None = None, jobs: int = 1, size: int | None = None,
+            work: Path | None = None, index: bool = True) -> Report:
+    """Build ``site`` from ``docs`` (default: the config's docs/) with MkDocs and index it."""
+    from converter.search import index as search
+
+    config, site = config.resolve(), site.resolve()
+    docs = (docs or config.parent / "docs").resolve()
+    work = (work or config.parent / ".cache" / "site-shards").resolve()
+    shards = plan(docs, shard_size(size))
+    report = Report(shards=[s.name for s in shards])
+    if len(shards) == 1:  # one build, straight into site/ (MkDocs empties it, keeping the folder)
+        start = time.monotonic()
+        proc = _mkdocs(config, docs, site, None)
+        output, _ = proc.communicate()
+        if proc.returncode != 0:
+            raise BuildFailed(f"MkDocs failed:\n{output[-4000:]}")
+        report.built, report.seconds["all"] = ["all"], round(time.monotonic() - start, 2)
+    else:
+        build_shards(shards, docs, config, work, jobs, report)
+        merge(shards, work, site, docs)
+    if index:
+        start = time.monotonic()
+        search.index_site(site, bundles(shards, work, site, jobs) if len(shards) > 1 else None)
+        report.index_seconds = round(time.monotonic() - start, 2)
+    return report
