@@ -103,7 +103,8 @@ def publish(project: Path, docs: Path, label: str) -> dict:
         raise SystemExit(f"publish failed: {step['stderr'][-2000:]}")
     got = json.loads(report.read_text(encoding="utf-8"))
     return {"seconds": step["seconds"], "peak_bytes": step["peak_bytes"], "shards": got["shards"], "built": got["built"],
-            "mkdocs_seconds": got["seconds"], "index_seconds": got["index_seconds"]}
+            "mkdocs_seconds": got["seconds"], "index_seconds": got["index_seconds"],
+            "pagefind_seconds": got["pagefind_seconds"]}
 
 
 def add_one(n: int, sources: Path, project: Path, docs: Path) -> dict:
@@ -173,7 +174,7 @@ def table(results: list[dict], sim: list[dict]) -> str:
             f"N={r['n']:,}: convert docs/s j1 {c.get('j1', {}).get('docs_per_s', '—')} | j2 {c['j2']['docs_per_s']} | "
             f"dask {c.get('dask', {}).get('docs_per_s', '—')} (identical: {c['identical']})\n"
             f"  shards {len(s['shards'])} ({', '.join(s['shards'][:6])}{'…' if len(s['shards']) > 6 else ''}); "
-            f"MkDocs per shard {per_shard}; search index {s['index_seconds']} s; site step {s['seconds']} s, peak {s['peak_bytes'] / 2**30:.2f} GiB\n"
+            f"MkDocs per shard {per_shard}; search indexes {s['index_seconds']} s (Pagefind bundles {s['pagefind_seconds']} s); site step {s['seconds']} s, peak {s['peak_bytes'] / 2**30:.2f} GiB\n"
             f"  total wall {r['total_seconds']} s ({r['total_seconds'] / r['n'] * 1000:.1f} s per 1,000); peak {r['peak_bytes'] / 2**30:.2f} GiB; "
             f"site {r['site_bytes'] / 2**20:.0f} MiB; page HTML median {r['doc_page_html'].get('median')} B\n"
             f"  query bytes typical {q.get('typical', 0) / 1024:.0f} KB, worst {q.get('worst', 0) / 1024:.0f} KB\n"

@@ -10,16 +10,12 @@ a source whose bytes, sidecar and converter are unchanged is not converted again
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import multiprocessing
 import os
 import secrets
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from converter.clean.steps import clean
 from converter.extract.document import extract
@@ -31,7 +27,8 @@ from converter.read.source import list_sources, read_source
 from converter.render import compare, crosslinks, guide, statuspages, timeline
 from converter.render import sitepages as site
 from converter.render.page import render
-from converter.runtime import cache, lock, procs
+from converter.runtime import cache, executors, lock, procs
+from converter.runtime.executors import workers
 from converter.search import index as search
 from converter.split.documents import split
 
@@ -64,29 +61,6 @@ class Result:
     cached: int = 0  # sources taken from the cache
 
 
-@contextlib.contextmanager
-def workers(jobs: int, **options: Any) -> Iterator[ProcessPoolExecutor]:
-    """A process pool for ``jobs`` workers. Forked workers share this process's memory until they
-    write to it, and a garbage collection in a worker writes to every object it visits, which
-    copies the whole heap page by page: frozen (``gc.freeze``), the objects already here are
-    left out of every collection while the pool runs."""
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(jobs, initializer=procs.die_with_parent, initargs=(os.getpid(),), **options) as pool:
-            try:
-                yield pool
-            except BaseException:
-                # Interrupted (Ctrl-C, an error): the queued work is dropped and the workers
-                # stopped, rather than waited for; a killed parent's workers end by themselves.
-                running = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
-                pool.shutdown(wait=False, cancel_futures=True)
-                for proc in running:
-                    proc.terminate()
-                raise
-    finally:
-        gc.unfreeze()
-
-
 # Seconds one source may take to convert (a normal page takes well under one): a page built to
 # be slow is reported as that file's error instead of holding the batch up.
 TIME_BUDGET = 60.0
@@ -99,7 +73,8 @@ def convert_source(
     taking longer than ``budget`` seconds is stopped and is one problem."""
     budget = formats.budget_for(path, budget)
     try:
-        with procs.time_budget(budget):
+        # The signal in the main thread (one process, pool workers), a timer in a Dask worker's.
+        with procs.time_budget(budget), executors.thread_budget(budget):
             return _convert_source(path, root)
     except procs.TimeBudgetExceeded:
         return [], [SourceError(_rel_name(path, root), procs.budget_message(budget or 0))]
@@ -143,12 +118,15 @@ def _over_budget(outcome: Outcome, budget: float | None) -> bool:
 
 def convert_many(
     paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None, budget: float | None = TIME_BUDGET,
-    refresh: bool = False,
+    refresh: bool = False, executor: str = executors.LOCAL,
 ) -> Result:
     """Convert sources in order; ``jobs`` > 1 uses worker processes (same output as one process).
     With ``cache_dir``, unchanged sources come from the cache and only the rest are converted;
     ``refresh``: nothing is taken from the cache, every entry is written again.
-    ``budget``: seconds each source may take (None: no limit)."""
+    ``budget``: seconds each source may take (None: no limit). ``executor``: where the sources
+    to convert are converted, ``local`` (here, with ``jobs`` processes), ``dask`` (a local Dask
+    cluster of ``jobs`` workers) or a Dask scheduler's address (converter/runtime/executors.py)."""
+    executors.check(executor)
     result = Result()
     outcomes: list[Outcome | None] = [None] * len(paths)
     keys: list[str] = [""] * len(paths)
@@ -161,15 +139,8 @@ def convert_many(
     todo = [i for i, o in enumerate(outcomes) if o is None]
     result.cached = len(paths) - len(todo)
     result.converted = [paths[i] for i in todo]
-    if jobs > 1 and len(todo) > 1:
-        # Results come back in input order, so the output is the same as with one process.
-        chunk = max(1, min(64, len(todo) // (jobs * 4)))
-        with workers(jobs) as pool:
-            fresh = list(pool.map(
-                _convert_plain, [paths[i] for i in todo], [root] * len(todo), [budget] * len(todo), chunksize=chunk,
-            ))
-    else:
-        fresh = [_convert_plain(paths[i], root, budget) for i in todo]
+    # Results come back in input order, so the output is the same as with one process.
+    fresh = executors.convert_all(_convert_plain, [paths[i] for i in todo], root, budget, executor, jobs)
     for i, outcome in zip(todo, fresh):
         outcomes[i] = outcome
         if cache_dir is not None and not _over_budget(outcome, budget):
@@ -188,11 +159,11 @@ def convert_many(
 
 def convert_sources(
     paths: list[Path], root: Path, jobs: int = 1, cache_dir: Path | None = None, budget: float | None = TIME_BUDGET,
-    refresh: bool = False,
+    refresh: bool = False, executor: str = executors.LOCAL,
 ) -> Result:
     """``convert_many`` over pages and their attachments (NAME.attachments/), an attachment that
     is its page's document put in the page's place (converter/read/attachments.py)."""
-    result = convert_many(attachments.with_attachments(paths), root, jobs, cache_dir, budget, refresh=refresh)
+    result = convert_many(attachments.with_attachments(paths), root, jobs, cache_dir, budget, refresh=refresh, executor=executor)
     attachments.promote(result)
     result.attachment_problems = [p for p in result.problems if attachments.is_attachment_file(p.file)]
     result.problems = [p for p in result.problems if not attachments.is_attachment_file(p.file)]
@@ -331,14 +302,17 @@ def write_pages(out_dir: Path, generated: dict[str, str] | dict[str, str | bytes
 def build(
     sources: Path, out_dir: Path, root: Path, jobs: int = 1, owned: tuple[str, ...] = GENERATED,
     cache_dir: Path | None = None, as_of: str | None = None, budget: float | None = TIME_BUDGET, refresh: bool = False,
+    executor: str = executors.LOCAL,
 ) -> Result:
     """``as_of``: the reference date of statuses (default: the recorded one, status.recorded_as_of);
     ``budget``: seconds each source may take to convert; ``refresh`` (``build --no-cache``):
-    convert and render everything, and rewrite the cache. Raises lock.Busy when another build
-    holds ``out_dir``."""
+    convert and render everything, and rewrite the cache; ``executor``: where sources are
+    converted (``convert_many``). Raises lock.Busy when another build holds ``out_dir``,
+    executors.SpecError for an ``executor`` that names none, executors.Unavailable when it cannot run."""
+    executors.check(executor)
     with lock.folder_lock(out_dir):
         _sweep_temporaries(out_dir)
-        return _build(sources, out_dir, root, jobs, owned, cache_dir, as_of, budget, refresh)
+        return _build(sources, out_dir, root, jobs, owned, cache_dir, as_of, budget, refresh, executor)
 
 
 def _sweep_temporaries(out_dir: Path) -> None:
@@ -363,10 +337,10 @@ def names_root(folders: list[Path], root: Path) -> Path:
 
 def _build(
     sources: Path, out_dir: Path, root: Path, jobs: int, owned: tuple[str, ...], cache_dir: Path | None,
-    as_of: str | None, budget: float | None, refresh: bool,
+    as_of: str | None, budget: float | None, refresh: bool, executor: str = executors.LOCAL,
 ) -> Result:
     names = names_root([sources], root)
-    result = convert_sources(list_sources(sources), names, jobs, cache_dir, budget, refresh=refresh)
+    result = convert_sources(list_sources(sources), names, jobs, cache_dir, budget, refresh=refresh, executor=executor)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
     rendered = render_reusing(corpus, cache_dir, jobs, refresh) if cache_dir is not None else None

@@ -44,7 +44,8 @@ class Report:
     shards: list[str] = field(default_factory=list)
     built: list[str] = field(default_factory=list)  # shards built this run (others unchanged)
     seconds: dict[str, float] = field(default_factory=dict)  # MkDocs wall time per built shard
-    index_seconds: float = 0.0
+    index_seconds: float = 0.0  # the search indexes, in all
+    pagefind_seconds: float = 0.0  # of which the shards' Pagefind bundles
 
 
 class BuildFailed(Exception):
@@ -269,6 +270,8 @@ def publish(site: Path, config: Path, docs: Path | None = None, jobs: int = 1, s
         merge(shards, work, site, docs)
     if index:
         start = time.monotonic()
-        search.index_site(site, bundles(shards, work, site, jobs) if len(shards) > 1 else None)
+        made = bundles(shards, work, site, jobs) if len(shards) > 1 else None
+        report.pagefind_seconds = round(time.monotonic() - start, 2) if made is not None else 0.0
+        search.index_site(site, made)
         report.index_seconds = round(time.monotonic() - start, 2)
     return report

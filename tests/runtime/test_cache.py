@@ -24,7 +24,7 @@ def _sources(tmp_path, keys=("000", "004")):
 def _convert(src, cache_dir):
     from converter.read.source import list_sources
 
-    return pipeline.convert_many(list_sources(src), ROOT, cache_dir=cache_dir)
+    return pipeline.convert_many(list_sources(src), pipeline.names_root([src], ROOT), cache_dir=cache_dir)
 
 
 def _pages(result):
@@ -144,7 +144,7 @@ def _entry(src, store, name):
     from converter.read.source import list_sources
 
     path = next(p for p in list_sources(src) if p.name == name)
-    return cache.entry_path(store, cache.source_key(path, ROOT))
+    return cache.entry_path(store, cache.source_key(path, pipeline.names_root([src], ROOT)))
 
 
 def _swap_same_length(entry, old: str, new: str) -> None:
