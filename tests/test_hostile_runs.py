@@ -91,7 +91,7 @@ def test_a_temporary_file_of_another_writer_is_not_reused(tmp_path):
 
 def test_make_site_steps_run_under_the_locks_of_docs_and_site(tmp_path):
     recipe = re.split(r"\nsite:[^\n]*\n", (ROOT / "Makefile").read_text(encoding="utf-8"), maxsplit=1)[1].split("\n\n", 1)[0]
-    assert "-m converter.runtime.lock docs site --" in recipe and "mkdocs build" in recipe.split("converter.runtime.lock", 1)[1]
+    assert "-m converter.runtime.lock docs site --" in recipe and "-m converter.publish site" in recipe.split("converter.runtime.lock", 1)[1]
     site = tmp_path / "site"
     with _held(site):
         proc = _converter(str(tmp_path / "docs"), str(site), "--", "true", module="converter.runtime.lock")

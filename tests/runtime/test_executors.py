@@ -133,13 +133,15 @@ def _explode(path: Path, root: Path, budget: float | None) -> str:
 def test_an_error_in_a_task_is_raised_and_the_local_cluster_is_closed(tmp_path):
     import psutil
 
+    # Children this process had before (a browser tests' Chromium, Playwright's driver) are not the cluster's.
+    before = {c.pid for c in psutil.Process().children(recursive=True)}
     paths = [tmp_path / f"{i:03}" for i in range(40)] + [tmp_path / "boom"]
     assert executors.convert_all(_explode, paths[:40], tmp_path, None, "dask", jobs=2) == [p.name for p in paths[:40]]
     with pytest.raises(RuntimeError, match="a bug"):
         executors.convert_all(_explode, paths, tmp_path, None, "dask", jobs=2)
 
     def workers() -> list[list[str]]:  # multiprocessing's resource tracker lives as long as this process
-        alive = [c for c in psutil.Process().children(recursive=True) if c.status() != psutil.STATUS_ZOMBIE]
+        alive = [c for c in psutil.Process().children(recursive=True) if c.pid not in before and c.status() != psutil.STATUS_ZOMBIE]
         return [c.cmdline() for c in alive if "resource_tracker" not in " ".join(c.cmdline())]
 
     deadline = time.monotonic() + 10
