@@ -230,11 +230,11 @@ PF_TIMED = """async (q) => {
 }"""
 
 
-def timing(site: Path, qs: list[str]) -> dict:
+def timing(site: Path, qs: list[str], engines: tuple[str, ...] = ("substring", "pagefind_phrase")) -> dict:
     """Each query in a fresh context (cold cache): ms from the last keystroke to results on
     screen, and bytes fetched; the substring index through the search box, Pagefind's phrase
     search (first ten results loaded) through its API."""
-    rows = {"substring": [], "pagefind_phrase": []}
+    rows: dict[str, list] = {e: [] for e in engines}
     with serve(site) as base, chromium() as browser:
         for q in qs:
             for engine in rows:
@@ -299,6 +299,36 @@ def measure(name: str, docs: Path, out: Path, n_queries: int, n_timed: int, pf_n
     return {"name": name, **stats, **acc, "timing": tim}
 
 
+def built_site(site: Path, n_queries: int, n_timed: int) -> dict:
+    """The substring index of a site already built and indexed (make bench-scale's, sharded):
+    recall@10 and false matches against a scan of the folded pages, Traditional queries,
+    nonsense, and time and bytes per query in a cold browser."""
+    t = time.perf_counter()
+    pages = substring_index.read_site(site)
+    progress(f"{site}: {len(pages):,} pages read in {time.perf_counter() - t:.0f} s")
+    rng = random.Random(SEED)
+    qs = queries(pages, rng, n_queries)
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    trad = [(q, s2t.convert(q)) for q in qs if s2t.convert(q) != q]
+    folded = [substring_index.fold(p.title)[0] + "\n" + substring_index.fold(p.body)[0] for p in pages]
+    junk = nonsense(folded, rng, 30)
+    truth = [{i for i, f in enumerate(folded) if (q := substring_index.fold(x)[0]) and q in f} for x in qs]
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(600_000)
+        page.goto(base)
+        ours, ours_trad, ours_junk = (page.evaluate(OURS, x) for x in (qs, [t for _, t in trad], junk))
+    simple = dict(zip(qs, ours))
+    acc = {**score(ours, qs, truth), "queries": len(qs), "trad": len(trad),
+           "trad_same": sum(simple[s] == r for (s, _), r in zip(trad, ours_trad)),
+           "nonsense_with_matches": sum(1 for r in ours_junk if r), "nonsense": len(junk)}
+    progress("accuracy done")
+    tim = timing(site, rng.sample(qs, min(n_timed, len(qs))) + junk[:2], ("substring",))["substring"]
+    return {"pages": len(pages), **acc, **tim, "index_mb": _size(site / "search")}
+
+
 def table(results: list[dict]) -> str:
     head = ("| site | engine | recall@10 | false matches | Traditional recall@10 (same list) | nonsense with matches "
             "| median / p95 ms | KB per query (median / max) | index MB | index build s wall (CPU) | peak GB |")
@@ -329,7 +359,11 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "search"))
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--reuse", action="store_true", help="keep an existing MkDocs build in --out (index again, measure)")
+    ap.add_argument("--site", help="only measure the substring index of this built site (e.g. make bench-scale's 100,000)")
     args = ap.parse_args()
+    if args.site:
+        print(json.dumps(built_site(Path(args.site), args.queries, args.timed), indent=1))
+        return 0
     out = Path(args.out)
     results = []
     if not args.no_small:
