@@ -28,14 +28,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
-from functools import cache
-from operator import add, sub
+from functools import cache, partial
+from itertools import accumulate, chain, repeat
+from operator import add, lshift, or_, sub
 from pathlib import Path
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from converter.text.hanzi import to_simplified
@@ -164,45 +168,91 @@ class Page:
     body: str
 
 
+_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)  # lxml.html.fromstring's test for a whole document
+_BODIES = etree.XPath("//*[@data-pagefind-body]")
+_DROPPED = [etree.XPath("." + xp) for xp in SKIP]
+_H1 = etree.XPath(".//h1")
+_TEXT = etree.XPath("string()")  # lxml.html's text_content()
+
+
+@cache
+def _xpath_attr(attr: str) -> etree.XPath:
+    return etree.XPath(f"//*[@{attr}]/@{attr}")
+
+
 def _meta(root, attr: str, key: str) -> str:
-    for v in root.xpath(f"//*[@{attr}]/@{attr}"):
+    for v in _xpath_attr(attr)(root):
         if v.startswith(key + ":"):
             return v[len(key) + 1 :]
     return ""
 
 
+def _drop_tree(el) -> None:
+    """lxml.html's drop_tree, for plain lxml elements too: the tail text stays in place."""
+    parent = el.getparent()
+    assert parent is not None
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
+@cache
+def _parser() -> etree.HTMLParser:
+    return etree.HTMLParser()  # lxml.html's parser, without its Python element classes
+
+
 def read_page(path: Path, site: Path) -> Page | None:
     """A built document page's title, date, 文号 and body text (blocks on their own lines);
     None for a page that is not a document (no ``data-pagefind-body``)."""
-    root = lxml_html.fromstring(path.read_text(encoding="utf-8"))
-    bodies = root.xpath("//*[@data-pagefind-body]")
+    text = path.read_text(encoding="utf-8")
+    # A whole document parses as lxml.html.fromstring would parse it (same parser, same tree).
+    root = etree.fromstring(text, _parser()) if _FULL_HTML.match(text) else lxml_html.fromstring(text)
+    if root is None:
+        raise etree.ParserError("Document is empty")
+    bodies = _BODIES(root)
     if not bodies:
         return None
     body = bodies[0]
     date = _meta(body, "data-pagefind-sort", "date")
     number = _meta(body, "data-pagefind-meta", "文号").replace("，", ",")
-    for xp in SKIP:
-        for el in body.xpath("." + xp):
-            el.drop_tree()
-    h1 = body.xpath(".//h1")
-    title = h1[0].text_content().strip() if h1 else ""
+    for xp in _DROPPED:
+        for el in xp(body):
+            _drop_tree(el)
+    h1 = _H1(body)
+    title = _TEXT(h1[0]).strip() if h1 else ""
     if h1:
-        h1[0].drop_tree()
+        _drop_tree(h1[0])
     for el in body.iter():
         if isinstance(el.tag, str) and el.tag in BLOCK_TAGS:
             el.tail = "\n" + (el.tail or "")
-    lines = [" ".join(line.split()) for line in body.text_content().split("\n")]
+    lines = [" ".join(line.split()) for line in _TEXT(body).split("\n")]
     url = path.parent.relative_to(site).as_posix() + "/"
     return Page(url=url, title=title, date="" if date.startswith("0000") else date, number=number,
                 body="\n".join(line for line in lines if line))
 
 
-def read_site(site: Path) -> list[Page]:
-    """Every document page of a built site, newest first (undated last), then by URL."""
-    pages = [p for path in sorted(site.rglob("index.html")) if (p := read_page(path, site))]
+def read_site(site: Path, jobs: int = 1) -> list[Page]:
+    """Every document page of a built site, newest first (undated last), then by URL; read by
+    ``jobs`` processes (the same pages in the same order whatever their number)."""
+    paths = sorted(site.rglob("index.html"))
+    read = partial(read_page, site=site)
+    if jobs > 1 and len(paths) > 1:
+        with _pool(jobs) as pool:
+            pages = [p for p in pool.imap(read, paths, chunksize=32) if p]
+    else:
+        pages = [p for p in map(read, paths) if p]
     pages.sort(key=lambda p: p.url)
     pages.sort(key=lambda p: p.date or "", reverse=True)
     return pages
+
+
+def _pool(jobs: int):
+    """Worker processes forked from this one (they see its pages without a copy)."""
+    return multiprocessing.get_context("fork").Pool(jobs)
 
 
 # ------------------------------------------------------------------------------- postings
@@ -218,10 +268,31 @@ def varint(n: int) -> bytes:
 
 
 _SMALL = [varint(n) for n in range(1 << 14)]
+_TABLE_MAX = 1 << 20  # the largest table of encoded numbers kept (~40 MB); above it, varint()
 
 
 def varints(numbers) -> bytes:
     return b"".join([_SMALL[n] if n < 16384 else varint(n) for n in numbers])
+
+
+def _encoder(limit: int):
+    """A function n -> varint(n) for 0 <= n < limit: a lookup in a table of encoded numbers
+    (grown as needed), or varint itself for numbers beyond any table kept. Negative numbers
+    give some bytes string (callers overwrite those)."""
+    if limit > _TABLE_MAX:
+        return lambda n: varint(n) if n >= 0 else b""
+    if limit > len(_SMALL):
+        _SMALL.extend(varint(n) for n in range(len(_SMALL), max(limit, 2 * len(_SMALL))))
+    return _SMALL.__getitem__
+
+
+def _grouped(title: str, body: str) -> defaultdict[str, list[int]]:
+    """Bigram -> its positions (title at 0…, body at TITLE_SPAN…), in C-level maps."""
+    groups: defaultdict[str, list[int]] = defaultdict(list)
+    at = groups.__getitem__
+    deque(map(list.append, map(at, map(add, title, title[1:])), range(len(title) - 1)), maxlen=0)
+    deque(map(list.append, map(at, map(add, body, body[1:])), range(TITLE_SPAN, TITLE_SPAN + len(body) - 1)), maxlen=0)
+    return groups
 
 
 class Postings:
@@ -231,52 +302,88 @@ class Postings:
     count << 1 | title hit). Positions: title at 0…, body at TITLE_SPAN…"""
 
     def __init__(self) -> None:
-        self.data: dict[str, list] = {}  # key -> [bytearray, last page id]
-
-    def _append(self, key: str, doc: int, payload: bytes) -> None:
-        entry = self.data.get(key)
-        if entry is None:
-            entry = self.data[key] = [bytearray(), -1]
-        entry[0] += _SMALL[doc - entry[1]] if doc - entry[1] < 16384 else varint(doc - entry[1])
-        entry[0] += payload
-        entry[1] = doc
+        self.data: defaultdict[str, bytearray] = defaultdict(bytearray)
+        self.last: dict[str, int] = {}  # key -> the last page id appended to it
 
     def add(self, doc: int, title: str, body: str) -> None:
+        """One page's postings, every step a map over its positions or keys (no loop in Python
+        over characters): a page's bigram entries are runs of one list of encoded numbers."""
         title = title[: TITLE_SPAN - 1]
-        grams: dict[str, list[int]] = defaultdict(list)
-        for start, text in ((0, title), (TITLE_SPAN, body)):
-            for i, g in enumerate(map(add, text, text[1:]), start):
-                grams[g].append(i)
+        encode = _encoder(max(2 * (len(title) + len(body)) + 2, TITLE_SPAN + len(body) + 1, doc + 2))
+        last, data = self.last, self.data.__getitem__
+        groups = _grouped(title, body)
+        lists = list(groups.values())
+        ps = list(chain.from_iterable(lists))  # positions, key by key
+        counts = list(map(len, lists))
+        starts = list(accumulate(counts, initial=0))
+        encoded = list(map(encode, map(sub, ps, [0, *ps[:-1]])))  # position deltas (run openers unused)
+        deltas = map(encode, map(sub, repeat(doc), map(last.get, groups, repeat(-1))))
+        # A key's entry: id delta, count, first position, then the rest of its run's deltas.
+        heads = map(add, map(add, deltas, map(encode, counts)), map(encode, map(ps.__getitem__, starts[:-1])))
+        rests = map(b"".join, map(encoded.__getitem__, map(slice, map(add, starts, repeat(1)), starts[1:])))
+        deque(map(bytearray.extend, map(data, groups), map(add, heads, rests)), maxlen=0)
         in_title = Counter(title)
-        for c, n in (in_title + Counter(body)).items():
-            self._append(c, doc, varint(n << 1 | (c in in_title)))
-        for g, ps in grams.items():
-            self._append(g, doc, varints([len(ps), ps[0], *map(sub, ps[1:], ps)]))
+        chars = Counter(body)
+        chars.update(title)
+        deltas = map(encode, map(sub, repeat(doc), map(last.get, chars, repeat(-1))))
+        flags = map(or_, map(lshift, chars.values(), repeat(1)), map(in_title.__contains__, chars))
+        deque(map(bytearray.extend, map(data, chars), map(add, deltas, map(encode, flags))), maxlen=0)
+        last.update(zip(groups, repeat(doc)))
+        last.update(zip(chars, repeat(doc)))
 
     def packs(self) -> list[tuple[str, bytes]]:
         """(first key, file bytes) of each pack, keys in UTF-16 order (the browser's)."""
-        keys = sorted(self.data, key=lambda k: k.encode("utf-16-be"))
-        data = {k: self.data[k][0] for k in keys}
-        out: list[tuple[str, bytes]] = []
-        group: list[str] = []
-        size = 0
-        for k in keys:
-            group.append(k)
-            size += len(data[k])
-            if size >= PACK_BYTES:
-                out.append((group[0], _pack(group, data)))
-                group, size = [], 0
-        if group:
-            out.append((group[0], _pack(group, data)))
-        return out
+        return list(_packs(_merged([(self.data, self.last)])))
 
 
-def _pack(keys: list[str], data: dict[str, bytearray]) -> bytes:
-    head = bytearray(varint(len(keys)))
+def _rebase(data: bytes | bytearray, last: int) -> list:
+    """A stretch of postings whose first id delta counts from -1, re-based on page ``last``."""
+    n = i = shift = 0
+    while True:
+        b = data[i]
+        i += 1
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return [varint(n - 1 - last), memoryview(data)[i:]]
+
+
+def _merged(parts: list[tuple[dict, dict]]):
+    """(key, its postings as a list of byte strings) in UTF-16 order, from ``parts``: the
+    (data, last) of Postings over consecutive ranges of page ids, each range's first deltas
+    counting from -1."""
+    keys = sorted(set().union(*(data for data, _ in parts)), key=lambda k: k.encode("utf-16-be"))
     for k in keys:
+        segs: list = []
+        last = -1
+        for data, lasts in parts:
+            seg = data.get(k)
+            if seg is not None:
+                segs += _rebase(seg, last) if last >= 0 else [seg]
+                last = lasts[k]
+        yield k, segs
+
+
+def _packs(merged):
+    """(first key, file bytes) of each pack of ~PACK_BYTES, from ``_merged``'s keys in order."""
+    group: list[tuple[str, list]] = []
+    size = 0
+    for k, segs in merged:
+        group.append((k, segs))
+        size += sum(map(len, segs))
+        if size >= PACK_BYTES:
+            yield group[0][0], _pack(group)
+            group, size = [], 0
+    if group:
+        yield group[0][0], _pack(group)
+
+
+def _pack(group: list[tuple[str, list]]) -> bytes:
+    head = bytearray(varint(len(group)))
+    for k, segs in group:
         kb = k.encode("utf-8")
-        head += varint(len(kb)) + kb + varint(len(data[k]))
-    return bytes(head) + b"".join(bytes(data[k]) for k in keys)
+        head += varint(len(kb)) + kb + varint(sum(map(len, segs)))
+    return b"".join([head, *(s for _, segs in group for s in segs)])
 
 
 # ------------------------------------------------------------------------------- writing
@@ -333,47 +440,147 @@ def _hashed(data: bytes, ext: str) -> str:
     return hashlib.sha256(data).hexdigest()[:16] + ext
 
 
-def build(pages: list[Page], missing: list[dict] | None = None) -> dict[str, bytes]:
-    """Relative path under search/ -> content, for ``pages`` in id order."""
+class _Sink:
+    """Where the files of the index go: a dict (``build``) or a folder (``write``), counted."""
+
+    def __init__(self, folder: Path | None, files: dict[str, bytes] | None = None) -> None:
+        self.folder = folder
+        self.files: dict[str, bytes] = {} if files is None else files
+        self.count = self.bytes = 0
+        self._dirs: set[str] = set()
+
+    def fork(self) -> _Sink:
+        """A sink into the same place, counting afresh (for one task in a worker)."""
+        return _Sink(self.folder, self.files)
+
+    def put(self, rel: str, data: bytes) -> None:
+        self.count += 1
+        self.bytes += len(data)
+        if self.folder is None:
+            self.files[rel] = data
+            return
+        folder = rel.rpartition("/")[0]
+        if folder not in self._dirs:
+            (self.folder / folder).mkdir(parents=True, exist_ok=True)
+            self._dirs.add(folder)
+        (self.folder / rel).write_bytes(data)
+
+
+_PAGES: list[Page] = []  # the pages being indexed, for workers forked from the indexing process
+
+
+def _index_range(lo: int, hi: int, sink: _Sink, pages: list[Page] | None = None):
+    """Pages lo…hi-1 (ids): their excerpt files written, and their postings (first id deltas
+    counting from -1), last page id per key, folded characters and the sink's counts."""
+    pages = _PAGES if pages is None else pages
     postings = Postings()
-    files: dict[str, bytes] = {}
     alphabet: set[str] = set()
-    for i, p in enumerate(pages):
+    for i in range(lo, hi):
+        p = pages[i]
         title, body = fold_text(p.title), fold_text(p.body)
-        alphabet.update(title, body)
+        alphabet.update(title[TITLE_SPAN - 1 :])  # the rest are keys of one character
         postings.add(i, title, body)
-        files.update({k: _gz(v.encode("utf-8")) for k, v in chunks(p, i, body).items()})
-    files.update({k: v.encode("utf-8") for k, v in numbers(pages, missing or []).items()})
-    firsts = []
-    for first, data in postings.packs():
-        name = _hashed(data, ".bin")
-        files[f"packs/{name}"] = _gz(data)
-        firsts.append([first, name])
+        for rel, text in chunks(p, i, body).items():
+            sink.put(rel, _gz(text.encode("utf-8")))
+    alphabet.update(k for k in postings.data if len(k) == 1)
+    return dict(postings.data), postings.last, alphabet, sink.count, sink.bytes
+
+
+def _put_pack(sink: _Sink, item: tuple[str, bytes]) -> tuple[str, str, int]:
+    first, data = item
+    name = _hashed(data, ".bin")
+    gz = _gz(data)
+    sink.put(f"packs/{name}", gz)
+    return first, name, len(gz)
+
+
+def _ranges(n: int, jobs: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of page ids, a few per worker (so a slow one does not hold the rest up)."""
+    k = 1 if jobs <= 1 else min(n, 2 * jobs)
+    return [(n * j // k, n * (j + 1) // k) for j in range(k)]
+
+
+def _index(pages: list[Page], missing: list[dict], sink: _Sink, jobs: int, release: bool = False) -> None:
+    """Every file of the index into ``sink``; with jobs > 1, pages and packs in worker processes.
+    ``release``: empty ``pages`` once the workers have them (their texts leave this process)."""
+    global _PAGES
+    _translation()  # built once, before any worker starts
+    _encoder(len(pages) + 2)
+    n = len(pages)
+    tables = numbers(pages, missing)
+    ranges = _ranges(n, jobs)
+    firsts: list[list[str]] = []
+    if len(ranges) > 1 and sink.folder is not None:  # a dict sink stays in this process
+        _PAGES = pages
+        try:
+            with _pool(jobs) as pool:
+                pending = pool.starmap_async(_index_range, [(lo, hi, sink.fork()) for lo, hi in ranges])
+                if release:
+                    pages.clear()
+                parts = pending.get()
+                packs = pool.imap(partial(_put_pack, sink.fork()), _packs(_merged([p[:2] for p in parts])), chunksize=4)
+                firsts = [[first, name] for first, name, _ in _counted(sink, packs)]
+        finally:
+            _PAGES = []
+    else:
+        parts = [_index_range(lo, hi, sink.fork(), pages) for lo, hi in ranges if hi > lo]
+        packs = map(partial(_put_pack, sink.fork()), _packs(_merged([p[:2] for p in parts])))
+        firsts = [[first, name] for first, name, _ in _counted(sink, packs)]
+    for *_, count, size in parts:
+        sink.count += count
+        sink.bytes += size
+    alphabet = set().union(*(p[2] for p in parts))
+    del parts
+    for rel, text in tables.items():
+        sink.put(rel, text.encode("utf-8"))
     dirs = []
     for k in range(0, len(firsts), DIR_FANOUT):
         data = _json(firsts[k : k + DIR_FANOUT]).encode("utf-8")
         name = _hashed(data, ".json")
-        files[f"dirs/{name}"] = data
+        sink.put(f"dirs/{name}", data)
         dirs.append([firsts[k][0], name])
-    index = {"format": FORMAT, "pages": len(pages), "title_span": TITLE_SPAN, "chunk": CHUNK,
+    index = {"format": FORMAT, "pages": n, "title_span": TITLE_SPAN, "chunk": CHUNK,
              "dirs": dirs, "fold": fold_table(alphabet)}
-    files["index.json"] = _json(index).encode("utf-8")
-    return files
+    sink.put("index.json", _json(index).encode("utf-8"))
 
 
-def write(site: Path) -> dict[str, int]:
-    """Index a built site into site/search/; returns counts for the build summary."""
+def _counted(sink: _Sink, packs):
+    for first, name, size in packs:
+        sink.count += 1
+        sink.bytes += size
+        yield first, name, size
+
+
+def build(pages: list[Page], missing: list[dict] | None = None, jobs: int = 1) -> dict[str, bytes]:
+    """Relative path under search/ -> content, for ``pages`` in id order."""
+    sink = _Sink(None)
+    _index(pages, missing or [], sink, jobs)
+    return sink.files
+
+
+def default_jobs() -> int:
+    """Worker processes for ``write``: the cores this process may use, up to 4 (each holds a
+    share of the postings), or 1 where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def write(site: Path, jobs: int | None = None) -> dict[str, int]:
+    """Index a built site into site/search/ (files written as they are made, so memory holds
+    the postings but not the excerpts); returns counts for the build summary."""
     import shutil
 
-    pages = read_site(site)
+    jobs = default_jobs() if jobs is None else jobs
+    pages = read_site(site, jobs)
     graph = site / "data" / "documents.json"
     missing = json.loads(graph.read_text(encoding="utf-8")).get("missing", []) if graph.exists() else []
-    files = build(pages, missing)
     out = site / OUT
     if out.exists():
         shutil.rmtree(out)
-    for rel, data in sorted(files.items()):
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return {"pages": len(pages), "files": len(files), "bytes": sum(len(v) for v in files.values())}
+    out.mkdir(parents=True)
+    sink = _Sink(out)
+    n = len(pages)
+    _index(pages, missing, sink, jobs, release=True)
+    return {"pages": n, "files": sink.count, "bytes": sink.bytes}
