@@ -336,16 +336,22 @@ class Postings:
         return list(_packs(_merged([(self.data, self.last)])))
 
 
-def _rebase(data: bytes | bytearray, last: int) -> list:
-    """A stretch of postings whose first id delta counts from -1, re-based on page ``last``."""
-    n = i = shift = 0
+def read_varint(data: bytes | bytearray, i: int = 0) -> tuple[int, int]:
+    """The unsigned LEB128 number at ``i`` (as ``varint`` writes it) and the position after it."""
+    n = shift = 0
     while True:
         b = data[i]
         i += 1
         n |= (b & 0x7F) << shift
         shift += 7
         if not b & 0x80:
-            return [varint(n - 1 - last), memoryview(data)[i:]]
+            return n, i
+
+
+def _rebase(data: bytes | bytearray, last: int) -> list:
+    """A stretch of postings whose first id delta counts from -1, re-based on page ``last``."""
+    n, i = read_varint(data)
+    return [varint(n - 1 - last), memoryview(data)[i:]]
 
 
 def _merged(parts: list[tuple[dict, dict]]):

@@ -15,15 +15,7 @@ from converter.search import substring_index as si
 
 
 def _varint(data: bytes, i: int) -> tuple[int, int]:
-    """The unsigned LEB128 number at ``i`` and the position after it."""
-    n = shift = 0
-    while True:
-        b = data[i]
-        i += 1
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return n, i
+    return si.read_varint(data, i)
 
 
 def _varints(data: bytes):
