@@ -83,18 +83,27 @@ def shard_key(shard: Shard, docs: Path, config: Path) -> str:
     return h.hexdigest()
 
 
-def _mkdocs(config: Path, docs: Path, out: Path, selection: Path | None) -> subprocess.Popen:
+def _mkdocs(config: Path, docs: Path, out: Path, selection: Path | None, log: Path) -> subprocess.Popen:
+    """A strict MkDocs build of ``docs`` into ``out`` (only ``selection``'s pages, when given),
+    its output in ``log`` (a file, not a pipe: builds run side by side and are waited for as
+    each ends)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.pop("POLICY_SHARD", None)
     if selection is not None:
         env["POLICY_SHARD"] = str(selection)
     code = ("import sys\nfrom mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
             "build(load_config(config_file=sys.argv[1], docs_dir=sys.argv[2], site_dir=sys.argv[3], strict=True))\n")
-    return subprocess.Popen(
-        [sys.executable, "-c", code, str(config), str(docs), str(out)], env=env, cwd=config.parent,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        preexec_fn=functools.partial(procs.exec_child_dies_with, os.getpid()),
-    )
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-c", code, str(config), str(docs), str(out)], env=env, cwd=config.parent,
+            stdout=sink, stderr=subprocess.STDOUT,
+            preexec_fn=functools.partial(procs.exec_child_dies_with, os.getpid()),
+        )
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.is_file() else ""
 
 
 def build_shards(shards: list[Shard], docs: Path, config: Path, work: Path, jobs: int, report: Report) -> None:
@@ -117,14 +126,22 @@ def build_shards(shards: list[Shard], docs: Path, config: Path, work: Path, jobs
         while todo or running:
             while todo and len(running) < max(1, jobs):
                 shard, key, out, selection = todo.pop(0)
-                running.append((shard, key, out, _mkdocs(config, docs, out, selection), time.monotonic()))
-            shard, key, out, proc, start = running.pop(0)
-            output, _ = proc.communicate()
-            if proc.returncode != 0:
-                raise BuildFailed(f"MkDocs failed on shard {shard.name}:\n{output[-4000:]}")
-            (work / f"{shard.name}.key").write_text(key)
-            report.built.append(shard.name)
-            report.seconds[shard.name] = round(time.monotonic() - start, 2)
+                proc = _mkdocs(config, docs, out, selection, work / f"{shard.name}.log")
+                running.append((shard, key, out, proc, time.monotonic()))
+            done = [r for r in running if r[3].poll() is not None]
+            if not done:  # the first build to end frees its slot, whichever it is
+                time.sleep(0.1)
+                continue
+            for entry in done:
+                running.remove(entry)
+                shard, key, out, proc, start = entry
+                if proc.returncode != 0:
+                    raise BuildFailed(f"MkDocs failed on shard {shard.name}:\n{_tail(work / f'{shard.name}.log')}")
+                (work / f"{shard.name}.key").write_text(key)
+                report.built.append(shard.name)
+                report.seconds[shard.name] = round(time.monotonic() - start, 2)
+        order = {s.name: i for i, s in enumerate(shards)}
+        report.built.sort(key=order.__getitem__)
     finally:
         for *_, proc, _start in running:
             with contextlib.suppress(OSError):
@@ -260,10 +277,9 @@ def publish(site: Path, config: Path, docs: Path | None = None, jobs: int = 1, s
     report = Report(shards=[s.name for s in shards])
     if len(shards) == 1:  # one build, straight into site/ (MkDocs empties it, keeping the folder)
         start = time.monotonic()
-        proc = _mkdocs(config, docs, site, None)
-        output, _ = proc.communicate()
-        if proc.returncode != 0:
-            raise BuildFailed(f"MkDocs failed:\n{output[-4000:]}")
+        log = work / "all.log"
+        if _mkdocs(config, docs, site, None, log).wait() != 0:
+            raise BuildFailed(f"MkDocs failed:\n{_tail(log)}")
         report.built, report.seconds["all"] = ["all"], round(time.monotonic() - start, 2)
     else:
         build_shards(shards, docs, config, work, jobs, report)
