@@ -12,9 +12,14 @@ Written under site/search/ (static files, byte-identical for the same site):
 
 * ``index.json``: the first key of each directory file, the fold table the browser applies to a
   query, and the constants below;
-* ``dirs/<hash>.json``: the first key and file of DIR_FANOUT packs each;
+* ``dirs/<hash>.json``: the first key, file and (gzip'd) size of DIR_FANOUT packs each, and the
+  split pairs whose entries a pack holds (a query fetches its cheapest pairs first);
 * ``packs/<hash>.bin``: the postings, sorted by key and packed ~PACK_BYTES to a file, so a query
-  fetches one small file per bigram it looks up however large the corpus (gzip'd);
+  fetches one small file per pair it looks up however large the corpus (gzip'd). A pair held so
+  widely that its postings pass SPLIT_BYTES (国务, 发展 at 100,000 pages) is split: under the pair
+  itself only page ids, counts and title flags, and its positions in one entry per BLOCK pages
+  (key: the pair, BLOCK_SEP, the block number in hex), so a query fetches the positions of the
+  pages it checks, not of every page;
 * ``docs/<id>-<k>.bin``: page id's metadata and the k-th stretch of its body text (gzip'd JSON),
   for the result list's excerpt (and the browser's check that a result really contains the query);
 * ``numbers/<year|other>.json``: 文号 -> documents with it, and the 待收录 page of a cited
@@ -47,11 +52,17 @@ from converter.text.hanzi import to_simplified
 OUT = "search"
 TITLE_SPAN = 4096  # body positions start here, so a position below it is a title hit
 PACK_BYTES = 16 * 1024
+# A pair's positions past SPLIT_BYTES are stored by block of BLOCK page ids (a common pair's block:
+# a few KB). The environment may set both (SEARCH_SPLIT_BYTES, SEARCH_BLOCK), so tests can split
+# pairs on a small site.
+SPLIT_BYTES = int(os.environ.get("SEARCH_SPLIT_BYTES", 64 * 1024))
+BLOCK = max(1, int(os.environ.get("SEARCH_BLOCK", 256)))
+BLOCK_SEP = "\x01"  # folded text never holds a control character, so no key of text starts with it
 DIR_FANOUT = 128  # packs listed per directory file: index.json stays a few KB at 100,000 pages
 CHUNK = 1024  # folded body characters per excerpt file …
 CONTEXT = 40  # … plus this many before (excerpt context) …
 OVERLAP = 200  # … and after, so a match starting in the stretch is whole in its file
-FORMAT = 1
+FORMAT = 2
 
 OPENERS = "[(【〖［（﹝〘⦅"
 CLOSERS = "])】〗］）﹞〙⦆"
@@ -299,10 +310,13 @@ class Postings:
     """Key -> encoded postings, appended page by page in id order.
 
     bigram: per page (id delta, count, position deltas); one character: (id delta,
-    count << 1 | title hit). Positions: title at 0…, body at TITLE_SPAN…"""
+    count << 1 | title hit). Positions: title at 0…, body at TITLE_SPAN…. ``docs``: per
+    bigram the same pages without positions (id delta, count << 1 | title hit), what a split
+    pair keeps under its own key."""
 
     def __init__(self) -> None:
         self.data: defaultdict[str, bytearray] = defaultdict(bytearray)
+        self.docs: defaultdict[str, bytearray] = defaultdict(bytearray)
         self.last: dict[str, int] = {}  # key -> the last page id appended to it
 
     def add(self, doc: int, title: str, body: str) -> None:
@@ -310,30 +324,35 @@ class Postings:
         over characters): a page's bigram entries are runs of one list of encoded numbers."""
         title = title[: TITLE_SPAN - 1]
         encode = _encoder(max(2 * (len(title) + len(body)) + 2, TITLE_SPAN + len(body) + 1, doc + 2))
-        last, data = self.last, self.data.__getitem__
+        last, data, docs = self.last, self.data.__getitem__, self.docs.__getitem__
         groups = _grouped(title, body)
         lists = list(groups.values())
         ps = list(chain.from_iterable(lists))  # positions, key by key
         counts = list(map(len, lists))
         starts = list(accumulate(counts, initial=0))
         encoded = list(map(encode, map(sub, ps, [0, *ps[:-1]])))  # position deltas (run openers unused)
-        deltas = map(encode, map(sub, repeat(doc), map(last.get, groups, repeat(-1))))
+        deltas = list(map(encode, map(sub, repeat(doc), map(last.get, groups, repeat(-1)))))
         # A key's entry: id delta, count, first position, then the rest of its run's deltas.
         heads = map(add, map(add, deltas, map(encode, counts)), map(encode, map(ps.__getitem__, starts[:-1])))
         rests = map(b"".join, map(encoded.__getitem__, map(slice, map(add, starts, repeat(1)), starts[1:])))
         deque(map(bytearray.extend, map(data, groups), map(add, heads, rests)), maxlen=0)
+        # The title's pairs are the first keys grouped (its positions come first).
+        flags = list(map(lshift, counts, repeat(1)))
+        for k in range(len(set(map(add, title, title[1:])))):
+            flags[k] |= 1
+        deque(map(bytearray.extend, map(docs, groups), map(add, deltas, map(encode, flags))), maxlen=0)
         in_title = Counter(title)
         chars = Counter(body)
         chars.update(title)
-        deltas = map(encode, map(sub, repeat(doc), map(last.get, chars, repeat(-1))))
-        flags = map(or_, map(lshift, chars.values(), repeat(1)), map(in_title.__contains__, chars))
-        deque(map(bytearray.extend, map(data, chars), map(add, deltas, map(encode, flags))), maxlen=0)
+        char_deltas = map(encode, map(sub, repeat(doc), map(last.get, chars, repeat(-1))))
+        char_flags = map(or_, map(lshift, chars.values(), repeat(1)), map(in_title.__contains__, chars))
+        deque(map(bytearray.extend, map(data, chars), map(add, char_deltas, map(encode, char_flags))), maxlen=0)
         last.update(zip(groups, repeat(doc)))
         last.update(zip(chars, repeat(doc)))
 
-    def packs(self) -> list[tuple[str, bytes]]:
-        """(first key, file bytes) of each pack, keys in UTF-16 order (the browser's)."""
-        return list(_packs(_merged([(self.data, self.last)])))
+    def packs(self) -> list[tuple[str, bytes, list[str]]]:
+        """(first key, file bytes, split pairs) of each pack, keys in UTF-16 order (the browser's)."""
+        return list(_packs(_merged([(0, self.data, self.docs, self.last)])))
 
 
 def read_varint(data: bytes | bytearray, i: int = 0) -> tuple[int, int]:
@@ -354,34 +373,54 @@ def _rebase(data: bytes | bytearray, last: int) -> list:
     return [varint(n - 1 - last), memoryview(data)[i:]]
 
 
-def _merged(parts: list[tuple[dict, dict]]):
-    """(key, its postings as a list of byte strings) in UTF-16 order, from ``parts``: the
-    (data, last) of Postings over consecutive ranges of page ids, each range's first deltas
-    counting from -1."""
-    keys = sorted(set().union(*(data for data, _ in parts)), key=lambda k: k.encode("utf-16-be"))
-    for k in keys:
-        segs: list = []
-        last = -1
-        for data, lasts in parts:
-            seg = data.get(k)
-            if seg is not None:
-                segs += _rebase(seg, last) if last >= 0 else [seg]
-                last = lasts[k]
-        yield k, segs
+def _merged(parts: list[tuple[int, dict, dict, dict]]):
+    """(key, its entry as a list of byte strings) in UTF-16 order, from ``parts``: the
+    (block, data, docs, last) of Postings over consecutive blocks of page ids, each block's first
+    deltas counting from -1. A pair whose positions pass SPLIT_BYTES is split: its own entry is
+    a 0 byte and its pages without positions, then come its blocks' entries (BLOCK_SEP sorts
+    before any character, so they follow the pair and precede every other key)."""
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    for j, part in enumerate(parts):
+        deque(map(list.append, map(where.__getitem__, part[1]), repeat(j)), maxlen=0)
+    for k in sorted(where, key=lambda k: k.encode("utf-16-be")):
+        held = [parts[j] for j in where[k]]
+        if len(k) == 2 and sum(len(p[1][k]) for p in held) > SPLIT_BYTES:
+            yield k, [b"\0", *_joined([(p[2][k], p[3][k]) for p in held])]
+            for block, data, _, _ in held:
+                yield f"{k}{BLOCK_SEP}{block:04x}", [data[k]]
+        else:
+            yield k, _joined([(p[1][k], p[3][k]) for p in held])
+
+
+def _joined(segs: list[tuple[bytes | bytearray, int]]) -> list:
+    """One key's postings of consecutive blocks ((postings, last page id) each) as one list of
+    byte strings: each block's first id delta re-based on the last page of the block before."""
+    out: list = []
+    last = -1
+    for seg, end in segs:
+        out += _rebase(seg, last) if last >= 0 else [seg]
+        last = end
+    return out
 
 
 def _packs(merged):
-    """(first key, file bytes) of each pack of ~PACK_BYTES, from ``_merged``'s keys in order."""
+    """(first key, file bytes, split pairs in it) of each pack of ~PACK_BYTES, from
+    ``_merged``'s keys in order."""
     group: list[tuple[str, list]] = []
     size = 0
     for k, segs in merged:
         group.append((k, segs))
         size += sum(map(len, segs))
         if size >= PACK_BYTES:
-            yield group[0][0], _pack(group)
+            yield _packed(group)
             group, size = [], 0
     if group:
-        yield group[0][0], _pack(group)
+        yield _packed(group)
+
+
+def _packed(group: list[tuple[str, list]]) -> tuple[str, bytes, list[str]]:
+    split = [k for k, segs in group if len(k) == 2 and segs and segs[0] == b"\0"]
+    return group[0][0], _pack(group), split
 
 
 def _pack(group: list[tuple[str, list]]) -> bytes:
@@ -476,34 +515,42 @@ _PAGES: list[Page] = []  # the pages being indexed, for workers forked from the 
 
 
 def _index_range(lo: int, hi: int, sink: _Sink, pages: list[Page] | None = None):
-    """Pages lo…hi-1 (ids): their excerpt files written, and their postings (first id deltas
-    counting from -1), last page id per key, folded characters and the sink's counts."""
+    """Pages lo…hi-1 (ids; lo a multiple of BLOCK): their excerpt files written, and per block
+    of BLOCK pages its (block, postings, pages without positions, last page id per key; first id
+    deltas counting from -1); the folded characters and the sink's counts."""
     pages = _PAGES if pages is None else pages
-    postings = Postings()
+    blocks = []
     alphabet: set[str] = set()
-    for i in range(lo, hi):
-        p = pages[i]
-        title, body = fold_text(p.title), fold_text(p.body)
-        alphabet.update(title[TITLE_SPAN - 1 :])  # the rest are keys of one character
-        postings.add(i, title, body)
-        for rel, text in chunks(p, i, body).items():
-            sink.put(rel, _gz(text.encode("utf-8")))
-    alphabet.update(k for k in postings.data if len(k) == 1)
-    return dict(postings.data), postings.last, alphabet, sink.count, sink.bytes
+    for block in range(lo // BLOCK, -(-hi // BLOCK)):
+        postings = Postings()
+        for i in range(max(lo, block * BLOCK), min(hi, (block + 1) * BLOCK)):
+            p = pages[i]
+            title, body = fold_text(p.title), fold_text(p.body)
+            alphabet.update(title[TITLE_SPAN - 1 :])  # the rest are keys of one character
+            postings.add(i, title, body)
+            for rel, text in chunks(p, i, body).items():
+                sink.put(rel, _gz(text.encode("utf-8")))
+        alphabet.update(k for k in postings.data if len(k) == 1)
+        blocks.append((block, dict(postings.data), dict(postings.docs), postings.last))
+    return blocks, alphabet, sink.count, sink.bytes
 
 
-def _put_pack(sink: _Sink, item: tuple[str, bytes]) -> tuple[str, str, int]:
-    first, data = item
+def _put_pack(sink: _Sink, item: tuple[str, bytes, list[str]]) -> list:
+    """The pack written; its directory entry: first key, file, gzip'd size (and the split pairs
+    whose own entries it holds, so the browser knows to look for their blocks)."""
+    first, data, split = item
     name = _hashed(data, ".bin")
     gz = _gz(data)
     sink.put(f"packs/{name}", gz)
-    return first, name, len(gz)
+    return [first, name, len(gz), *([split] if split else [])]
 
 
 def _ranges(n: int, jobs: int) -> list[tuple[int, int]]:
-    """Consecutive ranges of page ids, a few per worker (so a slow one does not hold the rest up)."""
-    k = 1 if jobs <= 1 else min(n, 2 * jobs)
-    return [(n * j // k, n * (j + 1) // k) for j in range(k)]
+    """Consecutive ranges of whole blocks of page ids, a few per worker (so a slow one does not
+    hold the rest up)."""
+    blocks = -(-n // BLOCK)
+    k = 1 if jobs <= 1 else max(1, min(blocks, 2 * jobs))
+    return [(min(n, blocks * j // k * BLOCK), min(n, blocks * (j + 1) // k * BLOCK)) for j in range(k)]
 
 
 def _index(pages: list[Page], missing: list[dict], sink: _Sink, jobs: int, release: bool = False) -> None:
@@ -515,7 +562,7 @@ def _index(pages: list[Page], missing: list[dict], sink: _Sink, jobs: int, relea
     n = len(pages)
     tables = numbers(pages, missing)
     ranges = _ranges(n, jobs)
-    firsts: list[list[str]] = []
+    firsts: list[list] = []
     if len(ranges) > 1 and sink.folder is not None:  # a dict sink stays in this process
         _PAGES = pages
         try:
@@ -524,18 +571,18 @@ def _index(pages: list[Page], missing: list[dict], sink: _Sink, jobs: int, relea
                 if release:
                     pages.clear()
                 parts = pending.get()
-                packs = pool.imap(partial(_put_pack, sink.fork()), _packs(_merged([p[:2] for p in parts])), chunksize=4)
-                firsts = [[first, name] for first, name, _ in _counted(sink, packs)]
+                packs = pool.imap(partial(_put_pack, sink.fork()), _packs(_merged(_blocks(parts))), chunksize=4)
+                firsts = list(_counted(sink, packs))
         finally:
             _PAGES = []
     else:
         parts = [_index_range(lo, hi, sink.fork(), pages) for lo, hi in ranges if hi > lo]
-        packs = map(partial(_put_pack, sink.fork()), _packs(_merged([p[:2] for p in parts])))
-        firsts = [[first, name] for first, name, _ in _counted(sink, packs)]
+        packs = map(partial(_put_pack, sink.fork()), _packs(_merged(_blocks(parts))))
+        firsts = list(_counted(sink, packs))
     for *_, count, size in parts:
         sink.count += count
         sink.bytes += size
-    alphabet = set().union(*(p[2] for p in parts))
+    alphabet = set().union(*(p[1] for p in parts))
     del parts
     for rel, text in tables.items():
         sink.put(rel, text.encode("utf-8"))
@@ -545,16 +592,21 @@ def _index(pages: list[Page], missing: list[dict], sink: _Sink, jobs: int, relea
         name = _hashed(data, ".json")
         sink.put(f"dirs/{name}", data)
         dirs.append([firsts[k][0], name])
-    index = {"format": FORMAT, "pages": n, "title_span": TITLE_SPAN, "chunk": CHUNK,
-             "dirs": dirs, "fold": fold_table(alphabet)}
+    index = {"format": FORMAT, "pages": n, "title_span": TITLE_SPAN, "chunk": CHUNK, "context": CONTEXT,
+             "overlap": OVERLAP, "block": BLOCK, "block_sep": BLOCK_SEP, "dirs": dirs, "fold": fold_table(alphabet)}
     sink.put("index.json", _json(index).encode("utf-8"))
 
 
+def _blocks(parts: list) -> list:
+    """The blocks of ``_index_range``'s results, in order."""
+    return [block for p in parts for block in p[0]]
+
+
 def _counted(sink: _Sink, packs):
-    for first, name, size in packs:
+    for entry in packs:
         sink.count += 1
-        sink.bytes += size
-        yield first, name, size
+        sink.bytes += entry[2]
+        yield entry
 
 
 def build(pages: list[Page], missing: list[dict] | None = None, jobs: int = 1) -> dict[str, bytes]:

@@ -50,12 +50,45 @@ def postings(files: dict[str, bytes]) -> dict[str, bytes]:
     index = json.loads(files["index.json"])
     out: dict[str, bytes] = {}
     packs = [entry for _, d in index["dirs"] for entry in json.loads(files[f"dirs/{d}"])]
-    assert [first for first, _ in index["dirs"]] == [first for first, _ in packs][:: si.DIR_FANOUT]
-    for first, name in packs:
+    assert [first for first, _ in index["dirs"]] == [first for first, *_ in packs][:: si.DIR_FANOUT]
+    for first, name, size, *split in packs:
+        assert size == len(files[f"packs/{name}"])
         pack = read_pack(gzip.decompress(files[f"packs/{name}"]))
+        assert (split or [[]])[0] == [k for k in pack if len(k) == 2 and pack[k][:1] == b"\0"]
         assert min(pack, key=lambda k: k.encode("utf-16-be")) == first
         out.update(pack)
     return out
+
+
+def _positional(data: bytes) -> dict[int, list[int]]:
+    it, doc, per = _varints(data), -1, {}
+    for delta in it:
+        doc += delta
+        p, ps = 0, []
+        for _ in range(next(it)):
+            p += next(it)
+            ps.append(p)
+        per[doc] = ps
+    return per
+
+
+def gram(table: dict[str, bytes], key: str) -> dict[int, list[int]]:
+    """A pair's pages and positions; a split pair's from its block entries, checked against the
+    pages, counts and title flags under the pair itself."""
+    data = table.get(key, b"")
+    if not data or data[0] != 0:
+        return _positional(data)
+    per: dict[int, list[int]] = {}
+    for k in sorted(k for k in table if k.startswith(key + si.BLOCK_SEP)):
+        block = _positional(table[k])
+        assert all(d // si.BLOCK == int(k[3:], 16) for d in block)
+        per.update(block)
+    it, doc, docs = _varints(data[1:]), -1, {}
+    for delta in it:
+        doc += delta
+        docs[doc] = next(it)
+    assert docs == {d: len(ps) << 1 | (ps[0] < si.TITLE_SPAN) for d, ps in per.items()}
+    return per
 
 
 def find(files: dict[str, bytes], query: str) -> set[int]:
@@ -72,17 +105,7 @@ def find(files: dict[str, bytes], query: str) -> set[int]:
             docs.add(doc)
         return docs
     offsets = sorted(set(range(0, len(f) - 1, 2)) | {len(f) - 2})
-    lists = []
-    for o in offsets:
-        it, doc, per = _varints(table.get(f[o : o + 2], b"")), -1, {}
-        for delta in it:
-            doc += delta
-            p, ps = 0, []
-            for _ in range(next(it)):
-                p += next(it)
-                ps.append(p)
-            per[doc] = set(ps)
-        lists.append(per)
+    lists = [{d: set(ps) for d, ps in gram(table, f[o : o + 2]).items()} for o in offsets]
     return {d for d, ps in lists[0].items() if any(all(p + o in lst.get(d, ()) for o, lst in zip(offsets, lists)) for p in ps)}
 
 
@@ -126,8 +149,19 @@ PAGES = [
 ]
 
 
-def test_every_substring_of_every_page_finds_exactly_the_pages_holding_it():
+@pytest.fixture(params=["whole", "split"])
+def pairs(request, monkeypatch):
+    """Pairs kept whole (a small library), or every pair split into blocks of two pages."""
+    if request.param == "split":
+        monkeypatch.setattr(si, "SPLIT_BYTES", 0)
+        monkeypatch.setattr(si, "BLOCK", 2)
+    return request.param
+
+
+def test_every_substring_of_every_page_finds_exactly_the_pages_holding_it(pairs):
     files = si.build(PAGES)
+    if pairs == "split":
+        assert any(si.BLOCK_SEP in k for k in postings(files))
     texts = [si.fold(p.title)[0] + "\n" + si.fold(p.body)[0] for p in PAGES]
     rng = random.Random(7)
     for _ in range(300):
@@ -144,7 +178,7 @@ def test_every_substring_of_every_page_finds_exactly_the_pages_holding_it():
     ("办公厅", {0, 1}), ("讼法", {2}), ("三级公立医院", {1, 2}), ("醫聯體", {0, 1}), ("国办发[2017]32号", {1}),
     ("各省、自治区、直辖市人民政府，国务院各部委", {0}), ("量子纠缠区块链", set()), ("公厅 三级", {2}), ("公厅、三级", set()),
 ])
-def test_a_query_is_found_wherever_its_characters_run_in_order(query, pages):
+def test_a_query_is_found_wherever_its_characters_run_in_order(query, pages, pairs):
     assert find(si.build(PAGES), query) == pages
 
 
@@ -193,7 +227,7 @@ def test_read_page_leaves_out_the_card_the_record_box_and_hidden_fields(tmp_path
 # ------------------------------------------------------------------ building at scale
 
 
-def test_page_ranges_merged_give_the_same_index_as_one_pass():
+def test_page_ranges_merged_give_the_same_index_as_one_pass(pairs):
     # Postings built over consecutive ranges of pages (as worker processes build them) and
     # joined: the same bytes as one pass over every page.
     pages = PAGES * 7
