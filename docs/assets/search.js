@@ -268,6 +268,7 @@
    * query, best possible rank first; more(n) checks pending pages until the first n hits
    * are final (or all when n is Infinity). */
   function phrase(ix, chars) {
+    var begun = fetched;
     var offsets = coverOffsets(chars);
     var keys = offsets.map(function (o) { return chars[o] + chars[o + 1]; });
     var unique = keys.filter(function (k, i) { return keys.indexOf(k) === i; });
@@ -307,13 +308,13 @@
         if (rest.length && c.length > FEW) return load(rest.shift()).then(step);
         return c;
       }).then(function (cands) {
-        return checker(ix, chars, offsets, keys, info, cands);
+        return checker(ix, chars, offsets, keys, info, cands, begun);
       });
     });
   }
 
   /* The candidates' best possible ranks, and the step that checks them. */
-  function checker(ix, chars, offsets, keys, info, cands) {
+  function checker(ix, chars, offsets, keys, info, cands, begun) {
     var pending = [];
     cands.forEach(function (id) {
       var lists = keys.map(function (k) { return info[k].whole ? info[k].whole.get(id) : null; });
@@ -361,9 +362,12 @@
           return alignedStarts(whole, whole.map(function (o) { return info[keys[offsets.indexOf(o)]].whole.get(id) || null; }));
         });
       } else {
-        var anchor = unfetched().sort(function (a, b) {
-          return (info[a].docs ? info[a].docs.size : Infinity) - (info[b].docs ? info[b].docs.size : Infinity);
-        })[0];
+        // The split pair with the fewest occurrences on these pages: the fewest starts to check.
+        var weight = function (k) {
+          var d = info[k].docs;
+          return d ? ids.reduce(function (n, id) { return n + (d.has(id) ? d.get(id).count : 0); }, 0) : Infinity;
+        };
+        var anchor = unfetched().sort(function (a, b) { return weight(a) - weight(b); })[0];
         var at = offsets[keys.indexOf(anchor)];
         starts = blockPositions(ix, anchor, ids).then(function (m) {
           return function (id) { return alignedStarts([at], [m.get(id) || null]); };
@@ -373,10 +377,12 @@
         return Promise.all(ids.map(function (id) { return textHit(ix, id, startsOf(id), chars); }));
       });
     }
-    function check(batch) {
+    // Every candidate at once (rankedIds) goes by positions: a few hundred blocks rather than
+    // the text of every page.
+    function check(batch, all) {
       var ids = batch.map(function (b) { return b.id; });
       return Promise.all(unfetched().filter(function (k) { return !info[k].split; }).map(fetchWhole)).then(function () {
-        if (!unfetched().length || chars.length > ix.overlap) return byPositions(ids);
+        if (all || !unfetched().length || chars.length > ix.overlap) return byPositions(ids);
         return byText(ids);
       }).then(function (hits) {
         hits.forEach(function (hit) { if (hit) found.hits.push(hit); });
@@ -398,9 +404,18 @@
         if (fetched - start >= BUDGET) return Promise.resolve(found);
       }
       var size = n === Infinity || left <= FEW ? left : BATCH;
-      return check(found.pending.splice(0, size)).then(function () { return step(n, start); });
+      return check(found.pending.splice(0, size), n === Infinity && size > FEW).then(function () { return step(n, start); });
     }
-    found.more = function (n) { return step(n, fetched); };
+    // One budget per page of results asked for (the first page's spans the query's lookups too).
+    found.asked = 0;
+    found.start = begun;
+    found.more = function (n) {
+      if (n > found.asked) {
+        if (found.asked) found.start = fetched;
+        found.asked = n;
+      }
+      return step(n, found.start);
+    };
     return found;
   }
 
