@@ -257,14 +257,16 @@ def timing(site: Path, qs: list[str], engines: tuple[str, ...] = ("substring", "
                 else:
                     ms = page.evaluate(PF_TIMED, q)
                 page.wait_for_load_state("networkidle")
-                rows[engine].append((ms, sum(fetched)))
+                rows[engine].append((ms, sum(fetched), q))
                 context.close()
     out = {}
     for engine, r in rows.items():
-        ms = sorted(x for x, _ in r)
-        kb = sorted(b / 1024 for _, b in r)
+        ms = sorted(x for x, _, _ in r)
+        kb = sorted(b / 1024 for _, b, _ in r)
+        slowest = sorted(r, reverse=True)[:3]  # which queries the tail is made of
         out[engine] = {"median_ms": statistics.median(ms), "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
-                       "median_kb": statistics.median(kb), "max_kb": max(kb)}
+                       "median_kb": statistics.median(kb), "max_kb": max(kb),
+                       "slowest": [{"q": q, "ms": round(x), "kb": round(b / 1024)} for x, b, q in slowest]}
     return out
 
 

@@ -260,6 +260,7 @@
   var FEW = 64;             // candidates checked all at once (their count is then exact)
   var BATCH = 16;           // candidates checked per step when there are more …
   var BUDGET = 512 * 1024;  // … until this many bytes are fetched for one page of results
+  var TEXT_BYTES = 2048;    // an excerpt file, gzip'd, and its request: the cost of checking a page by its text
 
   /* A query of 3+ characters over an index where common pairs are split (positions by
    * block of pages): the pairs fetched cheapest first, until few pages can hold the query;
@@ -377,13 +378,41 @@
         return Promise.all(ids.map(function (id) { return textHit(ix, id, startsOf(id), chars); }));
       });
     }
+    // A split pair's block sizes, estimated from its pages' counts (~2 bytes a page, ~1.5 an
+    // occurrence), and the blocks already fetched.
+    var sizes = {}, loaded = {};
+    function blockSize(k, b) {
+      if (!sizes[k]) {
+        sizes[k] = {};
+        info[k].docs.forEach(function (d, id) {
+          var at = Math.floor(id / ix.block);
+          sizes[k][at] = (sizes[k][at] || 0) + 2 + 1.5 * d.count;
+        });
+      }
+      return loaded[k + "\u0001" + b] ? 0 : sizes[k][b] || 0;
+    }
+    // Check by positions when the blocks cost less per page than the text: a block serves every
+    // pending page in it (all of them join the batch), an excerpt file one page.
+    function byBlocks(batch) {
+      var split = unfetched(), blocks = {};
+      if (split.some(function (k) { return !info[k].docs; })) return null;  // sizes unknown (few candidates)
+      batch.forEach(function (b) { blocks[Math.floor(b.id / ix.block)] = true; });
+      var cost = 0;
+      Object.keys(blocks).forEach(function (b) { split.forEach(function (k) { cost += blockSize(k, b); }); });
+      var inBlocks = found.pending.filter(function (b) { return blocks[Math.floor(b.id / ix.block)]; });
+      if (cost > TEXT_BYTES * (batch.length + inBlocks.length) || cost > BUDGET / 4) return null;
+      Object.keys(blocks).forEach(function (b) { split.forEach(function (k) { loaded[k + "\u0001" + b] = true; }); });
+      found.pending = found.pending.filter(function (b) { return !blocks[Math.floor(b.id / ix.block)]; });
+      return batch.concat(inBlocks);
+    }
     // Every candidate at once (rankedIds) goes by positions: a few hundred blocks rather than
     // the text of every page.
     function check(batch, all) {
-      var ids = batch.map(function (b) { return b.id; });
       return Promise.all(unfetched().filter(function (k) { return !info[k].split; }).map(fetchWhole)).then(function () {
+        var ids = batch.map(function (b) { return b.id; });
         if (all || !unfetched().length || chars.length > ix.overlap) return byPositions(ids);
-        return byText(ids);
+        var wide = byBlocks(batch);
+        return wide ? byPositions(wide.map(function (b) { return b.id; })) : byText(ids);
       }).then(function (hits) {
         hits.forEach(function (hit) { if (hit) found.hits.push(hit); });
         found.hits.sort(rank);
@@ -771,6 +800,7 @@
     if (t.few !== undefined) FEW = t.few;
     if (t.batch !== undefined) BATCH = t.batch;
     if (t.cheap !== undefined) CHEAP = t.cheap;
+    if (t.text !== undefined) TEXT_BYTES = t.text;
   }
   window.policySearch = { normaliseDocNumber: normaliseDocNumber, run: run, rankedIds: rankedIds, tune: tune };
 

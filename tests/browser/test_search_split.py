@@ -82,13 +82,16 @@ def common_query(site) -> tuple[str, int]:
     return best[1], best[0]
 
 
-def test_checked_a_step_at_a_time_the_first_results_are_final_and_the_rest_counted_apart(page, split_url, split_site):
+@pytest.mark.parametrize("text_bytes", [0, 10**9], ids=["checked-by-text", "checked-by-blocks"])
+def test_checked_a_step_at_a_time_the_first_results_are_final_and_the_rest_counted_apart(page, split_url, split_site, text_bytes):
+    """Each step checks its pages against their text, or by the split pairs' blocks (and then
+    every pending page in those blocks): what checking a page by its text is taken to cost decides."""
     query, holders = common_query(split_site)
     assert holders >= 5
     page.goto(split_url)
     complete = [h[0] for h in ranked(page, [query])[0]]
     page.goto(split_url)
-    page.evaluate("window.policySearch.tune({ few: 1, batch: 1, cheap: 0, page: 2 })")
+    page.evaluate(f"window.policySearch.tune({{ few: 1, batch: 1, cheap: 0, page: 2, text: {text_bytes} }})")
     page.click(".md-search__input")
     page.fill(".md-search__input", query)
     page.wait_for_function("document.querySelector('.md-search-result__link')")
