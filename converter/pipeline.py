@@ -133,9 +133,11 @@ def convert_many(
     if cache_dir is not None:
         version = cache.converter_version()
         parents: dict[Path, Path] = {}
+        digests = cache.Digests(cache_dir, fresh=refresh)
         for i, path in enumerate(paths):
-            keys[i] = cache.source_key(path, root, version, parents)
+            keys[i] = cache.source_key(path, root, version, parents, digests)
             outcomes[i] = None if refresh else cache.load(cache_dir, keys[i])
+        digests.save()
     todo = [i for i, o in enumerate(outcomes) if o is None]
     result.cached = len(paths) - len(todo)
     result.converted = [paths[i] for i in todo]
@@ -223,33 +225,50 @@ def render_pages(corpus: Corpus, jobs: int = 1, only: list[int] | None = None) -
         _FORKED_CORPUS, _FORKED_ONLY = None, []
 
 
-def render_reusing(corpus: Corpus, cache_dir: Path, jobs: int = 1, refresh: bool = False) -> list[str]:
-    """``render_pages``, but a page whose inputs (``page_key``) are those of a page rendered by
-    an earlier build is taken from the cache: adding one source to a large corpus re-renders
-    only the pages whose cross-links or timeline it changes (``refresh``: none is taken)."""
-    previous = {} if refresh else cache.load_pages(cache_dir)
-    texts: list[str | None] = [None] * len(corpus.docs)
-    keys: list[str | None] = [None] * len(corpus.docs)
+@dataclass
+class Rendered:
+    """The document pages of a build with a cache: their texts (None for a page kept as it is
+    in docs/), their page keys (None for a document without a cache key), the kept pages' stamps."""
+
+    texts: list[str | None]
+    keys: list[str | None]
+    kept: dict[str, cache.PageStamp]
+
+    def stamps(self, corpus: Corpus, out_dir: Path) -> dict[str, cache.PageStamp]:
+        """The manifest after writing: the kept pages, and the stamp of each page written now."""
+        out = dict(self.kept)
+        for d, key, text in zip(corpus.docs, self.keys, self.texts):
+            if key is not None and text is not None and (now := cache.stamp(out_dir, f"{site.POLICY_DIR}/{d.slug}.md")):
+                out[key] = now
+        return out
+
+
+def render_reusing(corpus: Corpus, cache_dir: Path, out_dir: Path, jobs: int = 1, refresh: bool = False) -> Rendered:
+    """``render_pages``, but a page whose inputs (``page_key``) are those of the page the last
+    build wrote to ``out_dir``, and whose file there is as that build left it (size, mtime,
+    inode), is neither rendered nor read: adding one source to a large corpus renders only the
+    pages whose cross-links or timeline it changes (``refresh``: every page is rendered)."""
+    previous = {} if refresh else cache.load_manifest(cache_dir, out_dir)
+    done = Rendered([None] * len(corpus.docs), [None] * len(corpus.docs), {})
     todo: list[int] = []
     for i, d in enumerate(corpus.docs):
-        doc_key = d.key
-        if doc_key is not None:
-            links = crosslinks.link_section(d, corpus)
-            key = page_key(doc_key, d, corpus, links)
-            keys[i], texts[i] = key, previous.get(key)
-        if texts[i] is None:
-            todo.append(i)
+        if d.key is not None:
+            key = done.keys[i] = page_key(d.key, d, corpus, crosslinks.link_section(d, corpus))
+            was = previous.get(key)
+            if was is not None and was[0] == f"{site.POLICY_DIR}/{d.slug}.md" and cache.stamp(out_dir, was[0]) == was:
+                done.kept[key] = was
+                continue
+        todo.append(i)
     for i, text in zip(todo, render_pages(corpus, jobs, todo)):
-        texts[i] = text
-    cache.store_pages(cache_dir, {k: t for k, t in zip(keys, texts) if k is not None and t is not None})
-    return texts  # type: ignore[return-value]
+        done.texts[i] = text
+    return done
 
 
-def pages(corpus: Corpus, jobs: int = 1, rendered: list[str] | None = None) -> dict[str, str]:
+def pages(corpus: Corpus, jobs: int = 1, rendered: list[str | None] | None = None) -> dict[str, str]:
     """Every generated page: relative path under docs/ -> Markdown (``rendered``: the document
-    pages, when already computed)."""
-    texts = render_pages(corpus, jobs) if rendered is None else rendered
-    out = {f"{site.POLICY_DIR}/{d.slug}.md": text for d, text in zip(corpus.docs, texts)}
+    pages, when already computed; None for one kept as it is in docs/, which is left out)."""
+    texts: list[str | None] = list(render_pages(corpus, jobs)) if rendered is None else rendered
+    out = {f"{site.POLICY_DIR}/{d.slug}.md": text for d, text in zip(corpus.docs, texts) if text is not None}
     out.update(site.index_pages(corpus))
     out.update(crosslinks.pages(corpus))  # stubs of cited-but-missing documents, 待收录
     out.update(timeline.pages(corpus))
@@ -260,7 +279,7 @@ def pages(corpus: Corpus, jobs: int = 1, rendered: list[str] | None = None) -> d
 
 
 def all_pages(
-    corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str] | None = None, names: Path | None = None,
+    corpus: Corpus, root: Path, jobs: int = 1, rendered: list[str | None] | None = None, names: Path | None = None,
 ) -> dict[str, str | bytes]:
     """Everything ``build`` writes: ``pages``, the contributor guide copied from the project root,
     and the attachments' original files offered for download (found under ``names``, the folder
@@ -269,7 +288,12 @@ def all_pages(
     return {**pages(corpus, jobs, rendered), **guide.pages(root), **originals}
 
 
-def write_pages(out_dir: Path, generated: dict[str, str] | dict[str, str | bytes], owned: tuple[str, ...] = GENERATED) -> tuple[list[Path], list[Path]]:
+def write_pages(
+    out_dir: Path, generated: dict[str, str] | dict[str, str | bytes], owned: tuple[str, ...] = GENERATED,
+    kept: tuple[str, ...] = (),
+) -> tuple[list[Path], list[Path]]:
+    """Write what changed of ``generated`` and remove the owned files no longer generated;
+    ``kept``: generated files left as they are (not rewritten, not removed)."""
     written, removed = [], []
     root = out_dir.resolve()
     parents: dict[Path, Path] = {}
@@ -291,7 +315,7 @@ def write_pages(out_dir: Path, generated: dict[str, str] | dict[str, str | bytes
             tmp.unlink(missing_ok=True)
             raise
         written.append(target)
-    keep = set(targets.values())
+    keep = set(targets.values()) | {cache.resolve(root / rel, parents) for rel in kept}
     for old in owned_files(root, owned):
         if cache.resolve(old, parents) not in keep:
             old.unlink()
@@ -343,6 +367,11 @@ def _build(
     result = convert_sources(list_sources(sources), names, jobs, cache_dir, budget, refresh=refresh, executor=executor)
     corpus = link(result.docs, as_of)
     result.docs, result.corpus = corpus.docs, corpus
-    rendered = render_reusing(corpus, cache_dir, jobs, refresh) if cache_dir is not None else None
-    result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, rendered, names), owned)
+    if cache_dir is None:
+        result.written, result.removed = write_pages(out_dir, all_pages(corpus, root, jobs, None, names), owned)
+        return result
+    rendered = render_reusing(corpus, cache_dir, out_dir, jobs, refresh)
+    generated = all_pages(corpus, root, jobs, rendered.texts, names)
+    result.written, result.removed = write_pages(out_dir, generated, owned, tuple(v[0] for v in rendered.kept.values()))
+    cache.store_manifest(cache_dir, out_dir, rendered.stamps(corpus, out_dir))
     return result

@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import sys
+import time
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -92,10 +93,56 @@ def converter_version() -> str:
     return version_of(code_files())
 
 
-def source_key(path: Path, root: Path, version: str | None = None, parents: dict[Path, Path] | None = None) -> str:
+DIGESTS_FILE = "digests.json"  # file -> its size, times, inode and SHA-256 when the last build read it
+RACY_NS = 2_000_000_000  # a file changed this close to its reading may change again unseen in the same tick
+
+
+class Digests:
+    """SHA-256 of files, reusing the last build's for a file whose size, modification and change
+    times and inode are unchanged (as git's index does): a rebuild over 100,000 unchanged
+    sources stats them instead of reading 1.7 GB. A file read within RACY_NS of its last change
+    is not remembered (it could change again within the same timestamp)."""
+
+    def __init__(self, cache_dir: Path | None, fresh: bool = False):
+        self.cache_dir = cache_dir
+        self.known: dict[str, list] = {}
+        if cache_dir is not None and not fresh:
+            data = read_entry(cache_dir / DIGESTS_FILE, DIGESTS_FILE)
+            if isinstance(data, dict):
+                self.known = data
+        self.seen: dict[str, list] = {}
+
+    def of(self, path: Path) -> bytes:
+        """The SHA-256 of ``path``'s bytes (OSError when it cannot be read)."""
+        st = os.stat(path, follow_symlinks=False)
+        name = str(path)
+        now = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        was = self.known.get(name)
+        if isinstance(was, list) and len(was) == 5 and was[:4] == now and isinstance(was[4], str):
+            with contextlib.suppress(ValueError):
+                digest = bytes.fromhex(was[4])
+                self.seen[name] = was
+                return digest
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            self.seen[name] = [*now, digest.hex()]
+        return digest
+
+    def save(self) -> None:
+        """Remember the files read by this build (only those, so the file does not grow)."""
+        if self.cache_dir is not None:
+            write_entry(self.cache_dir / DIGESTS_FILE, DIGESTS_FILE, dict(sorted(self.seen.items())))
+
+
+def source_key(
+    path: Path, root: Path, version: str | None = None, parents: dict[Path, Path] | None = None,
+    digests: Digests | None = None,
+) -> str:
     """The cache key of one source: converter version + its path + its bytes + its sidecar's bytes.
-    ``parents``: resolved folders to reuse across calls (see ``resolve``)."""
+    ``parents``: resolved folders to reuse across calls (see ``resolve``); ``digests``: the
+    files' hashes remembered from the last build."""
     parents = {} if parents is None else parents
+    digest = digests.of if digests is not None else (lambda p: hashlib.sha256(p.read_bytes()).digest())
     original, link = path, path.is_symlink()
     path = resolve(path.parent, parents) / path.name if link else resolve(path, parents)
     try:
@@ -106,17 +153,17 @@ def source_key(path: Path, root: Path, version: str | None = None, parents: dict
     h.update(b"\0" + rel.encode() + b"\0")
     # A symbolic link is never followed (it could point at /dev/zero): read_source refuses it.
     try:
-        h.update(b"link" if link else hashlib.sha256(original.read_bytes()).digest())
+        h.update(b"link" if link else digest(original))
     except OSError as exc:  # unreadable: never cached under a content key; read_source reports it
         h.update(f"unreadable {exc.errno}".encode())
     side = sidecar_path(original)
     if side.is_symlink():
         h.update(b"linked sidecar")
     else:
-        h.update(hashlib.sha256(side.read_bytes()).digest() if side.is_file() else b"no sidecar")
+        h.update(digest(side) if side.is_file() else b"no sidecar")
     page_side = formats_source.page_sidecar(original)  # an attachment takes its name and address from its page's
     if page_side is not None and page_side.is_file() and not page_side.is_symlink():
-        h.update(hashlib.sha256(page_side.read_bytes()).digest())
+        h.update(digest(page_side))
     return h.hexdigest()
 
 
@@ -164,7 +211,7 @@ def read_entry(target: Path, key: str) -> Any | None:
     try:
         data = target.read_bytes()
         head_bytes, sep, body = data.partition(b"\n")
-        del data  # the body is a copy: do not hold both while parsing (pages.json is the size of docs/)
+        del data  # the body is a copy: do not hold both while parsing
         head = json.loads(head_bytes)
         if not sep or not isinstance(head, dict) or head.get("format") != FORMAT or head.get("key") != key:
             return None
@@ -175,17 +222,40 @@ def read_entry(target: Path, key: str) -> Any | None:
         return None
 
 
-PAGES_FILE = "pages.json"  # rendered document pages of the last build: page key -> Markdown
+MANIFEST_FILE = "page-manifest.json"  # the document pages the last build left in docs/
+OLD_PAGES_FILE = "pages.json"  # format of earlier builds: every page's text (the size of docs/)
+
+PageStamp = tuple[str, int, int, int]  # path under docs/, then its size, mtime_ns and inode there
 
 
-def load_pages(cache_dir: Path) -> dict[str, str]:
-    """The last build's rendered pages by page key (pipeline.page_key); empty when unreadable."""
-    pages = read_entry(cache_dir / PAGES_FILE, PAGES_FILE)
-    if not isinstance(pages, dict) or not all(isinstance(t, str) for t in pages.values()):
-        return {}  # missing, corrupted or foreign: every page is rendered again
-    return pages
+def stamp(out_dir: Path, rel: str) -> PageStamp | None:
+    """What ``out_dir/rel`` is on disk (None: missing): a file rewritten or edited since has
+    another size, modification time or inode."""
+    try:
+        st = (out_dir / rel).stat()
+    except OSError:
+        return None
+    return rel, st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def store_pages(cache_dir: Path, pages: dict[str, str]) -> None:
-    """Replace the rendered pages (only the current build's, so the file does not grow)."""
-    write_entry(cache_dir / PAGES_FILE, PAGES_FILE, pages)
+def load_manifest(cache_dir: Path, out_dir: Path) -> dict[str, PageStamp]:
+    """Page key (pipeline.page_key) -> the stamp of the page the last build wrote for it into
+    ``out_dir``; empty when missing, damaged, or written for another folder."""
+    data = read_entry(cache_dir / MANIFEST_FILE, MANIFEST_FILE)
+    if not isinstance(data, dict) or data.get("out") != str(out_dir.resolve()) or not isinstance(data.get("pages"), dict):
+        return {}
+    out: dict[str, PageStamp] = {}
+    for key, v in data["pages"].items():
+        if not (isinstance(v, list) and len(v) == 4 and isinstance(v[0], str) and all(type(x) is int for x in v[1:])):
+            return {}  # wrongly shaped: every page is rendered again
+        out[key] = (v[0], v[1], v[2], v[3])
+    return out
+
+
+def store_manifest(cache_dir: Path, out_dir: Path, pages: dict[str, PageStamp]) -> None:
+    """Replace the manifest (only the current build's pages, so it does not grow); the text
+    cache of earlier builds goes (docs/ itself holds the pages now)."""
+    write_entry(cache_dir / MANIFEST_FILE, MANIFEST_FILE,
+                {"out": str(out_dir.resolve()), "pages": {k: list(v) for k, v in sorted(pages.items())}})
+    with contextlib.suppress(OSError):
+        (cache_dir / OLD_PAGES_FILE).unlink()

@@ -4,8 +4,12 @@ change a source's output (its bytes, its sidecar, the converter's code or data) 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import time
 from pathlib import Path
+
+import pytest
 
 from converter import pipeline
 from converter.link.corpus import link
@@ -247,18 +251,46 @@ def test_no_cache_rewrites_the_entries_it_converts(tmp_path):
     assert cache.load(store, entry.stem) is not None
 
 
-def test_damaged_rendered_pages_are_rendered_again(tmp_path):
+def test_a_damaged_page_manifest_renders_every_page_again(tmp_path):
     src, store, docs = _sources(tmp_path, ("004",)), tmp_path / "cache", tmp_path / "docs"
     pipeline.build(src, docs, ROOT, cache_dir=store)
     page = docs / "policies" / "004_0395a73e19e4f75c.md"
     before = page.read_bytes()
-    pages_file = next(p for p in store.iterdir() if p.is_file())
-    text = pages_file.read_bytes()
-    assert "医共体".encode() in text
-    pages_file.write_bytes(text.replace("医共体".encode(), "医共休".encode()))
-    page.unlink()
+    manifest = store / cache.MANIFEST_FILE
+    assert "004_0395a73e19e4f75c.md" in manifest.read_text(encoding="utf-8")
+    manifest.write_bytes(manifest.read_bytes().replace(b"004_", b"005_"))  # the checksum no longer holds
+    page.write_bytes(b"damaged")
+    assert cache.load_manifest(store, docs) == {}
     pipeline.build(src, docs, ROOT, cache_dir=store)
     assert page.read_bytes() == before
+
+
+def test_a_page_edited_in_docs_by_hand_is_rendered_again_and_an_unchanged_one_is_not_read(tmp_path, monkeypatch):
+    src, store, docs = _sources(tmp_path, ("004", "002")), tmp_path / "cache", tmp_path / "docs"
+    pipeline.build(src, docs, ROOT, cache_dir=store)
+    pages = sorted((docs / "policies").glob("0*.md"))
+    assert len(pages) >= 2
+    edited, untouched = pages[0], pages[1]
+    before = edited.read_bytes()
+    edited.write_bytes(before + "\n手工改动\n".encode())
+    stamp = untouched.stat()
+    rendered: list[str] = []
+    real = pipeline.render_page
+    monkeypatch.setattr(pipeline, "render_page", lambda d, corpus, links=None: rendered.append(d.slug) or real(d, corpus, links))
+    pipeline.build(src, docs, ROOT, cache_dir=store)
+    assert rendered == [edited.stem]
+    assert edited.read_bytes() == before
+    assert untouched.stat().st_mtime_ns == stamp.st_mtime_ns and untouched.stat().st_ino == stamp.st_ino
+
+
+def test_the_page_manifest_of_another_docs_folder_is_not_used(tmp_path):
+    src, store = _sources(tmp_path, ("004",)), tmp_path / "cache"
+    pipeline.build(src, tmp_path / "docs", ROOT, cache_dir=store)
+    assert cache.load_manifest(store, tmp_path / "docs")
+    assert cache.load_manifest(store, tmp_path / "other") == {}
+    pipeline.build(src, tmp_path / "other", ROOT, cache_dir=store)
+    assert (tmp_path / "other" / "policies" / "004_0395a73e19e4f75c.md").read_bytes() == (
+        tmp_path / "docs" / "policies" / "004_0395a73e19e4f75c.md").read_bytes()
 
 
 def test_document_files_read_back_from_the_cache_equal(tmp_path):
@@ -294,3 +326,47 @@ def test_every_library_the_conversion_imports_is_part_of_the_cache_key():
                     if top not in sys.stdlib_module_names and top not in ("converter", "scraper"):
                         used.update(d.lower() for d in dists.get(top, [top]))
     assert used and used - {name.lower() for name in cache.LIBRARIES} == set()
+
+
+def test_a_file_unchanged_since_the_last_build_is_hashed_from_the_record_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", -(10**18))  # every reading remembered at once
+    page = tmp_path / "a.html"
+    page.write_bytes("<p>国务院</p>".encode())
+    first = cache.Digests(tmp_path / "c")
+    digest = first.of(page)
+    assert digest == hashlib.sha256(page.read_bytes()).digest()
+    first.save()
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read again") if self == page else real(self))
+    assert cache.Digests(tmp_path / "c").of(page) == digest
+
+
+def test_a_file_rewritten_with_its_size_and_mtime_kept_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", -(10**18))
+    page = tmp_path / "a.html"
+    page.write_bytes(b"<p>one</p>")
+    digests = cache.Digests(tmp_path / "c")
+    digests.of(page)
+    digests.save()
+    before = page.stat()
+    time.sleep(0.05)  # the change time moves on, whatever the modification time says
+    page.write_bytes(b"<p>two</p>")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cache.Digests(tmp_path / "c").of(page) == hashlib.sha256(b"<p>two</p>").digest()
+
+
+def test_a_file_read_just_after_it_changed_is_not_remembered(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_bytes(b"<p>one</p>")
+    digests = cache.Digests(tmp_path / "c")
+    digests.of(page)
+    digests.save()
+    assert cache.read_entry(tmp_path / "c" / cache.DIGESTS_FILE, cache.DIGESTS_FILE) == {}
+
+
+def test_a_build_from_the_cache_gives_the_same_keys_with_and_without_the_record(tmp_path):
+    src, store = _sources(tmp_path, ("000", "004")), tmp_path / "cache"
+    paths = sorted(p for p in src.iterdir() if p.suffix != ".yml")
+    plain = [cache.source_key(p, ROOT) for p in paths]
+    digests = cache.Digests(store)
+    assert [cache.source_key(p, ROOT, digests=digests) for p in paths] == plain
