@@ -238,7 +238,7 @@ class Rendered:
         """The manifest after writing: the kept pages, and the stamp of each page written now."""
         out = dict(self.kept)
         for d, key, text in zip(corpus.docs, self.keys, self.texts):
-            if key is not None and text is not None and (now := cache.stamp(out_dir, f"{site.POLICY_DIR}/{d.slug}.md")):
+            if key is not None and text is not None and (now := cache.stamp(out_dir, site.page_path(d))):
                 out[key] = now
         return out
 
@@ -255,7 +255,7 @@ def render_reusing(corpus: Corpus, cache_dir: Path, out_dir: Path, jobs: int = 1
         if d.key is not None:
             key = done.keys[i] = page_key(d.key, d, corpus, crosslinks.link_section(d, corpus))
             was = previous.get(key)
-            if was is not None and was[0] == f"{site.POLICY_DIR}/{d.slug}.md" and cache.stamp(out_dir, was[0]) == was:
+            if was is not None and was[0] == site.page_path(d) and cache.stamp(out_dir, was[0]) == was:
                 done.kept[key] = was
                 continue
         todo.append(i)
@@ -268,7 +268,7 @@ def pages(corpus: Corpus, jobs: int = 1, rendered: list[str | None] | None = Non
     """Every generated page: relative path under docs/ -> Markdown (``rendered``: the document
     pages, when already computed; None for one kept as it is in docs/, which is left out)."""
     texts: list[str | None] = list(render_pages(corpus, jobs)) if rendered is None else rendered
-    out = {f"{site.POLICY_DIR}/{d.slug}.md": text for d, text in zip(corpus.docs, texts) if text is not None}
+    out = {site.page_path(d): text for d, text in zip(corpus.docs, texts) if text is not None}
     out.update(site.index_pages(corpus))
     out.update(crosslinks.pages(corpus))  # stubs of cited-but-missing documents, 待收录
     out.update(timeline.pages(corpus))

@@ -22,6 +22,11 @@ EXPIRING_PAGE = "browse/expiring.md"
 STATUS_FEED = "status-feed.xml"
 
 
+def page_path(d: PolicyDocument) -> str:
+    """The document's page under docs/."""
+    return f"{POLICY_DIR}/{d.slug}.md"
+
+
 def doc_date(d: PolicyDocument) -> str:
     return d.date or "日期不详"
 

@@ -197,9 +197,10 @@
 
   /* A split pair's positions on pages `ids` (page id -> positions), from the entries of the
    * blocks of ix.block page ids that hold them. */
+  function blockOf(ix, id) { return Math.floor(id / ix.block); }
   function blockPositions(ix, key, ids) {
     var blocks = {};
-    ids.forEach(function (id) { blocks[Math.floor(id / ix.block)] = true; });
+    ids.forEach(function (id) { blocks[blockOf(ix, id)] = true; });
     return Promise.all(Object.keys(blocks).map(function (b) {
       var hex = (+b).toString(16);
       return posting(ix, key + ix.block_sep + "0000".slice(hex.length) + hex);
@@ -385,24 +386,24 @@
       if (!sizes[k]) {
         sizes[k] = {};
         info[k].docs.forEach(function (d, id) {
-          var at = Math.floor(id / ix.block);
+          var at = blockOf(ix, id);
           sizes[k][at] = (sizes[k][at] || 0) + 2 + 1.5 * d.count;
         });
       }
-      return loaded[k + "\u0001" + b] ? 0 : sizes[k][b] || 0;
+      return loaded[k + ix.block_sep + b] ? 0 : sizes[k][b] || 0;
     }
     // Check by positions when the blocks cost less per page than the text: a block serves every
     // pending page in it (all of them join the batch), an excerpt file one page.
     function byBlocks(batch) {
       var split = unfetched(), blocks = {};
       if (split.some(function (k) { return !info[k].docs; })) return null;  // sizes unknown (few candidates)
-      batch.forEach(function (b) { blocks[Math.floor(b.id / ix.block)] = true; });
+      batch.forEach(function (b) { blocks[blockOf(ix, b.id)] = true; });
       var cost = 0;
       Object.keys(blocks).forEach(function (b) { split.forEach(function (k) { cost += blockSize(k, b); }); });
-      var inBlocks = found.pending.filter(function (b) { return blocks[Math.floor(b.id / ix.block)]; });
+      var inBlocks = found.pending.filter(function (b) { return blocks[blockOf(ix, b.id)]; });
       if (cost > TEXT_BYTES * (batch.length + inBlocks.length) || cost > BUDGET / 4) return null;
-      Object.keys(blocks).forEach(function (b) { split.forEach(function (k) { loaded[k + "\u0001" + b] = true; }); });
-      found.pending = found.pending.filter(function (b) { return !blocks[Math.floor(b.id / ix.block)]; });
+      Object.keys(blocks).forEach(function (b) { split.forEach(function (k) { loaded[k + ix.block_sep + b] = true; }); });
+      found.pending = found.pending.filter(function (b) { return !blocks[blockOf(ix, b.id)]; });
       return batch.concat(inBlocks);
     }
     // Every candidate at once (rankedIds) goes by positions: a few hundred blocks rather than
