@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         Path(args.report).write_text(json.dumps(dataclasses.asdict(report), indent=1) + "\n", encoding="utf-8")
     if len(report.shards) > 1:
-        print(f"{len(report.shards) - 1} document shards + main: built {len(report.built)} "
-              f"({', '.join(report.built) or 'none changed'}), MkDocs {sum(report.seconds.values()):.1f} s, "
-              f"search index {report.index_seconds:.1f} s")
+        built = ", ".join(f"{n}: {report.pages[n]} pages" if n in report.pages else n for n in report.built)
+        print(f"{len(report.shards) - 1} document shards + main: built {len(report.built)} ({built or 'none changed'}), "
+              f"MkDocs {sum(report.seconds.values()):.1f} s, search index {report.index_seconds:.1f} s")
     return 0
 
 

@@ -44,6 +44,8 @@ class Report:
     shards: list[str] = field(default_factory=list)
     built: list[str] = field(default_factory=list)  # shards built this run (others unchanged)
     seconds: dict[str, float] = field(default_factory=dict)  # MkDocs wall time per built shard
+    # Pages each built document shard built: all of them, or only those changed since its last build.
+    pages: dict[str, int] = field(default_factory=dict)
     index_seconds: float = 0.0  # the search indexes, in all
     pagefind_seconds: float = 0.0  # of which the shards' Pagefind bundles
 
@@ -61,10 +63,9 @@ def _config_paths(config: Path) -> list[Path]:
     return out
 
 
-def shard_key(shard: Shard, docs: Path, config: Path) -> str:
-    """What a shard's output depends on: its pages (or, for the main shard, every other file
-    of docs/), the configuration and templates, the tool versions and the environment MkDocs
-    reads (SOURCE_DATE_EPOCH, SITE_URL)."""
+def _base_key(shard: Shard, config: Path) -> str:
+    """What every page of a shard depends on besides its own bytes: the configuration and
+    templates, the tool versions, the environment MkDocs reads (SOURCE_DATE_EPOCH, SITE_URL)."""
     h = hashlib.sha256()
     for name in ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions"):
         h.update(f"{name}={metadata.version(name)}\0".encode())
@@ -73,14 +74,100 @@ def shard_key(shard: Shard, docs: Path, config: Path) -> str:
     for path in _config_paths(config):
         h.update(path.relative_to(config.parent).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     h.update(f"{shard.name}\0{shard.mode}\0".encode())
+    return h.hexdigest()
+
+
+def _page_digests(shard: Shard, docs: Path) -> dict[str, str]:
+    """Each page of the shard (for the main shard, every other file of docs/) -> SHA-256 of its bytes."""
     if shard.mode == "include":
         pages = list(shard.pages)
     else:
         skip = set(shard.pages)
         pages = sorted(rel for p in docs.rglob("*") if p.is_file() and (rel := p.relative_to(docs).as_posix()) not in skip)
-    for rel in pages:
-        h.update(rel.encode() + b"\0" + hashlib.sha256((docs / rel).read_bytes()).digest())
+    return {rel: hashlib.sha256((docs / rel).read_bytes()).hexdigest() for rel in pages}
+
+
+def _key_of(base: str, digests: dict[str, str]) -> str:
+    h = hashlib.sha256(base.encode())
+    for rel, digest in digests.items():
+        h.update(rel.encode() + b"\0" + bytes.fromhex(digest))
     return h.hexdigest()
+
+
+def shard_key(shard: Shard, docs: Path, config: Path) -> str:
+    """What a shard's output depends on: its pages (or, for the main shard, every other file
+    of docs/), the configuration and templates, the tool versions and the environment MkDocs
+    reads (SOURCE_DATE_EPOCH, SITE_URL)."""
+    return _key_of(_base_key(shard, config), _page_digests(shard, docs))
+
+
+def page_output(rel: str) -> str:
+    """The file MkDocs writes for the page ``rel`` (directory URLs): a/b.md -> a/b/index.html."""
+    stem = rel.removesuffix(".md")
+    return f"{stem.removesuffix('index')}index.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+
+
+def _page_url(rel: str) -> str:
+    return page_output(rel).removesuffix("index.html")
+
+
+@dataclass
+class _Delta:
+    """A document shard built before, whose configuration is unchanged: only the pages whose
+    bytes changed (or that are new) are built again, and the pages gone are removed. A page's
+    HTML depends only on its own Markdown, the configuration and which pages exist (the shards
+    already rely on this: a page is the same whichever shard builds it). Links to a page taken
+    away are checked again in the pages that changed: the converter rewrites every page that
+    linked to it, as it rewrites their shards' pages in a whole build."""
+
+    changed: list[str]
+    removed: list[str]
+
+
+def _delta(shard: Shard, work: Path, base: str, digests: dict[str, str]) -> _Delta | None:
+    """What changed in a document shard since its last build, or None when it must be built whole."""
+    manifest = work / f"{shard.name}.pages.json"
+    if shard.mode != "include" or not (work / shard.name).is_dir() or not manifest.is_file():
+        return None
+    try:
+        before = json.loads(manifest.read_text(encoding="utf-8"))
+        if before.get("base") != base or not isinstance(before.get("pages"), dict):
+            return None
+        pages: dict[str, str] = before["pages"]
+    except (ValueError, OSError):
+        return None  # a damaged manifest: the shard is built whole
+    changed = [rel for rel, digest in digests.items() if pages.get(rel) != digest]
+    return _Delta(changed, sorted(set(pages) - set(digests)))
+
+
+def _apply_delta(shard: Shard, work: Path, delta: _Delta, built: Path | None) -> None:
+    """The delta build's pages (in ``built``) into the shard's output, the removed pages' files
+    taken out, and the shard's sitemap updated (the merged sitemap is sorted again anyway)."""
+    out = work / shard.name
+    for rel in delta.removed:
+        (out / page_output(rel)).unlink(missing_ok=True)
+    blocks: list[str] = []
+    if (out / "sitemap.xml").is_file():
+        text = (out / "sitemap.xml").read_text(encoding="utf-8")
+        base = (os.environ.get("SITE_URL") or "/").rstrip("/") + "/"
+        gone = {_page_url(rel) for rel in (*delta.changed, *delta.removed)}
+        head = text[: text.index(">", text.index("<urlset")) + 1]
+        blocks = [b for b in _URL_BLOCK.findall(text)
+                  if not ((m := _LOC.search(b)) and m.group(1).removeprefix(base) in gone)]
+    if built is not None:
+        for path in sorted(built.rglob("*")):
+            rel = path.relative_to(built).as_posix()
+            if path.is_file() and rel not in MERGED:
+                (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, out / rel)
+        if (built / "sitemap.xml").is_file():
+            text = (built / "sitemap.xml").read_text(encoding="utf-8")
+            head = text[: text.index(">", text.index("<urlset")) + 1]
+            blocks += _URL_BLOCK.findall(text)
+        shutil.rmtree(built)
+    if blocks:
+        (out / "sitemap.xml").write_text(head + "".join(blocks) + "\n</urlset>", encoding="utf-8")
+    (out / "sitemap.xml.gz").unlink(missing_ok=True)  # only the main shard's is used (for its mtime)
 
 
 def _mkdocs(config: Path, docs: Path, out: Path, selection: Path | None, log: Path) -> subprocess.Popen:
@@ -91,7 +178,11 @@ def _mkdocs(config: Path, docs: Path, out: Path, selection: Path | None, log: Pa
     env.pop("POLICY_SHARD", None)
     if selection is not None:
         env["POLICY_SHARD"] = str(selection)
-    code = ("import sys\nfrom mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+    # MkDocs' own command line sets up its log; called as a function, its warnings (the reason a
+    # strict build stops) would go nowhere, so they are printed as `mkdocs build` prints them.
+    code = ("import logging, sys\nfrom mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+            "log = logging.StreamHandler(sys.stdout)\nlog.setFormatter(logging.Formatter('%(levelname)-7s -  %(message)s'))\n"
+            "logging.getLogger('mkdocs').addHandler(log)\nlogging.getLogger('mkdocs').setLevel(logging.WARNING)\n"
             "build(load_config(config_file=sys.argv[1], docs_dir=sys.argv[2], site_dir=sys.argv[3], strict=True))\n")
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as sink:
@@ -107,45 +198,69 @@ def _tail(log: Path) -> str:
 
 
 def build_shards(shards: list[Shard], docs: Path, config: Path, work: Path, jobs: int, report: Report) -> None:
-    """Build every shard whose key changed into ``work/<name>``, ``jobs`` at a time."""
+    """Build every shard whose key changed into ``work/<name>``, ``jobs`` at a time: a document
+    shard whose configuration is unchanged only for its changed pages (``_Delta``)."""
     work.mkdir(parents=True, exist_ok=True)
     todo = []
     for shard in shards:
-        key = shard_key(shard, docs, config)
+        base, digests = _base_key(shard, config), _page_digests(shard, docs)
+        key = _key_of(base, digests)
         out = work / shard.name
         if (work / f"{shard.name}.key").is_file() and (work / f"{shard.name}.key").read_text() == key and out.is_dir():
+            if shard.mode == "include" and not (work / f"{shard.name}.pages.json").is_file():  # a cache from before manifests
+                (work / f"{shard.name}.pages.json").write_text(json.dumps({"base": base, "pages": digests}), encoding="utf-8")
             continue
+        delta = _delta(shard, work, base, digests)
+        # Until the build ends, the shard's output is not what either key describes.
         (work / f"{shard.name}.key").unlink(missing_ok=True)
+        (work / f"{shard.name}.pages.json").unlink(missing_ok=True)
         selection = None
-        if shard.name != "all":
+        if delta is not None:
+            selection = work / f"{shard.name}.delta.json"
+            selection.write_text(json.dumps({"include": delta.changed}, ensure_ascii=False), encoding="utf-8")
+            target = work / f"{shard.name}.delta"
+            shutil.rmtree(target, ignore_errors=True)
+        elif shard.name != "all":
             selection = work / f"{shard.name}.json"
             selection.write_text(json.dumps({shard.mode: list(shard.pages)}, ensure_ascii=False), encoding="utf-8")
-        todo.append((shard, key, out, selection))
-    running: list[tuple[Shard, str, Path, subprocess.Popen, float]] = []
+            target = out
+        else:
+            target = out
+        manifest = {"base": base, "pages": digests} if shard.mode == "include" else None
+        todo.append((shard, key, target, selection, delta, manifest))
+    running: list[tuple[Shard, str, Path, _Delta | None, dict | None, subprocess.Popen | None, float]] = []
     try:
         while todo or running:
             while todo and len(running) < max(1, jobs):
-                shard, key, out, selection = todo.pop(0)
-                proc = _mkdocs(config, docs, out, selection, work / f"{shard.name}.log")
-                running.append((shard, key, out, proc, time.monotonic()))
-            done = [r for r in running if r[3].poll() is not None]
+                shard, key, target, selection, delta, manifest = todo.pop(0)
+                # A delta of removed pages only needs no MkDocs run.
+                proc = None if delta is not None and not delta.changed else _mkdocs(config, docs, target, selection, work / f"{shard.name}.log")
+                running.append((shard, key, target, delta, manifest, proc, time.monotonic()))
+            done = [r for r in running if r[5] is None or r[5].poll() is not None]
             if not done:  # the first build to end frees its slot, whichever it is
                 time.sleep(0.1)
                 continue
             for entry in done:
                 running.remove(entry)
-                shard, key, out, proc, start = entry
-                if proc.returncode != 0:
+                shard, key, target, delta, manifest, proc, start = entry
+                if proc is not None and proc.returncode != 0:
                     raise BuildFailed(f"MkDocs failed on shard {shard.name}:\n{_tail(work / f'{shard.name}.log')}")
+                if delta is not None:
+                    _apply_delta(shard, work, delta, target if proc is not None else None)
+                if manifest is not None:
+                    (work / f"{shard.name}.pages.json").write_text(json.dumps(manifest), encoding="utf-8")
                 (work / f"{shard.name}.key").write_text(key)
                 report.built.append(shard.name)
                 report.seconds[shard.name] = round(time.monotonic() - start, 2)
+                if manifest is not None:
+                    report.pages[shard.name] = len(delta.changed) if delta is not None else len(manifest["pages"])
         order = {s.name: i for i, s in enumerate(shards)}
         report.built.sort(key=order.__getitem__)
     finally:
         for *_, proc, _start in running:
-            with contextlib.suppress(OSError):
-                proc.kill()
+            if proc is not None:
+                with contextlib.suppress(OSError):
+                    proc.kill()
 
 
 def _clear(site: Path) -> None:
@@ -286,8 +401,20 @@ def publish(site: Path, config: Path, docs: Path | None = None, jobs: int = 1, s
         merge(shards, work, site, docs)
     if index:
         start = time.monotonic()
-        made = bundles(shards, work, site, jobs) if len(shards) > 1 else None
-        report.pagefind_seconds = round(time.monotonic() - start, 2) if made is not None else 0.0
-        search.index_site(site, made)
+        if len(shards) == 1:
+            search.index_site(site, None)
+        else:
+            # The shards' Pagefind bundles (their own Rust processes) and the substring index over
+            # the merged site read different files and write different folders: side by side,
+            # each fills the cores the other leaves idle in its serial parts.
+            def timed_bundles() -> list[str]:
+                made = bundles(shards, work, site, jobs)
+                report.pagefind_seconds = round(time.monotonic() - start, 2)
+                return made
+
+            with ThreadPoolExecutor(1) as pool:
+                made = pool.submit(timed_bundles)
+                search.substring_index.write(site)
+                search.index_site(site, made.result(), substring=False)
         report.index_seconds = round(time.monotonic() - start, 2)
     return report

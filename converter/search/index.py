@@ -70,11 +70,13 @@ def pagefind(site: Path, output: Path | None = None) -> None:
     pagefind_stable.normalise(bundle.parent, bundle.name)  # Pagefind's filter order changes run to run
 
 
-def index_site(site: Path, bundles: list[str] | None = None) -> None:
-    """Write site/search/ (the substring index the search box lists matches from) and, unless
-    ``bundles`` names the Pagefind bundles already in the site (one per shard, the first at
-    pagefind/), site/pagefind/ (Pagefind's word index, for 其他可能相关的结果)."""
-    substring_index.write(site)
+def index_site(site: Path, bundles: list[str] | None = None, substring: bool = True) -> None:
+    """Write site/search/ (the substring index the search box lists matches from; ``substring``
+    False: already written) and, unless ``bundles`` names the Pagefind bundles already in the
+    site (one per shard, the first at pagefind/), site/pagefind/ (Pagefind's word index, for
+    其他可能相关的结果)."""
+    if substring:
+        substring_index.write(site)
     if bundles is None:
         pagefind(site)
     elif len(bundles) > 1:

@@ -138,8 +138,59 @@ def test_a_shard_that_fails_is_named(two_sites, monkeypatch):
     page = work / "docs" / "policies" / "broken.md"
     page.write_text("---\ntitle: x\n---\n\n[missing](nowhere.md)\n", encoding="utf-8")
     try:
-        with pytest.raises(builder.BuildFailed, match=r"shard (main|d\d)"):
+        with pytest.raises(builder.BuildFailed, match=r"(?s)shard (main|d\d).*nowhere\.md"):
             builder.publish(work / "broken-site", ROOT / "mkdocs.yml", work / "docs", work=work / "cache-broken", size=size, index=False)
     finally:
         page.unlink()
     assert os.environ.get("POLICY_SHARD") is None
+
+
+def test_a_changed_shard_builds_only_its_changed_pages_and_the_site_is_as_a_fresh_build(two_sites, monkeypatch):
+    work, _one, _three, size = two_sites
+    monkeypatch.setenv("SITE_URL", "https://example.org/lib/")  # so that the sitemaps list pages
+    docs = work / "docs"
+
+    def publish(name: str, cache: str) -> builder.Report:
+        return builder.publish(work / name, ROOT / "mkdocs.yml", docs, work=work / cache, size=size, index=False)
+
+    publish("url", "cache-url")
+    page = next(p for p in shards.document_pages(docs) if p.startswith("policies/"))
+    path, original = docs / page, (docs / page).read_bytes()
+    extra = "policies/zz-extra.md"  # a page no other page links to, so it can go again
+    try:
+        path.write_bytes(original.replace(b"\n# ", "\n# 再改".encode(), 1))
+        (docs / extra).write_bytes(original.replace(b"\n# ", "\n# 新增".encode(), 1))
+        assert shards.count(len(shards.document_pages(docs)), size) == 3
+        changed = publish("url", "cache-url")
+        where = {f"d{shards.shard_of(page, 3)}", f"d{shards.shard_of(extra, 3)}"}
+        assert set(changed.built) == where
+        assert sum(changed.pages.values()) == 2
+        assert (work / "url" / builder.page_output(extra)).is_file()
+        (docs / extra).unlink()
+        less = publish("url", "cache-url")
+        assert less.pages == {f"d{shards.shard_of(extra, 3)}": 0}
+        assert not (work / "url" / builder.page_output(extra)).exists()
+        fresh = publish("url-fresh", "cache-url-fresh")
+        assert fresh.pages[f"d{shards.shard_of(page, 3)}"] > 1
+        assert "<url>" in (work / "url" / "sitemap.xml").read_text(encoding="utf-8")
+        assert "zz-extra" not in (work / "url" / "sitemap.xml").read_text(encoding="utf-8")
+        assert _tree(work / "url", ("pagefind/", "search/")) == _tree(work / "url-fresh", ("pagefind/", "search/"))
+    finally:
+        path.write_bytes(original)
+        (docs / extra).unlink(missing_ok=True)
+
+
+def test_a_damaged_page_manifest_builds_the_shard_whole(two_sites):
+    work, _one, _three, size = two_sites
+    docs = work / "docs"
+    page = next(p for p in shards.document_pages(docs) if p.startswith("policies/"))
+    name = f"d{shards.shard_of(page, 3)}"
+    path, original = docs / page, (docs / page).read_bytes()
+    builder.publish(work / "three", ROOT / "mkdocs.yml", docs, work=work / "cache", size=size, index=False)
+    try:
+        (work / "cache" / f"{name}.pages.json").write_text("{not json", encoding="utf-8")
+        path.write_bytes(original.replace(b"\n# ", "\n# 三改".encode(), 1))
+        again = builder.publish(work / "three", ROOT / "mkdocs.yml", docs, work=work / "cache", size=size, index=False)
+        assert again.pages[name] == sum(shards.shard_of(p, 3) == int(name[1:]) for p in shards.document_pages(docs))
+    finally:
+        path.write_bytes(original)
