@@ -94,13 +94,6 @@ def _key_of(base: str, digests: dict[str, str]) -> str:
     return h.hexdigest()
 
 
-def shard_key(shard: Shard, docs: Path, config: Path) -> str:
-    """What a shard's output depends on: its pages (or, for the main shard, every other file
-    of docs/), the configuration and templates, the tool versions and the environment MkDocs
-    reads (SOURCE_DATE_EPOCH, SITE_URL)."""
-    return _key_of(_base_key(shard, config), _page_digests(shard, docs))
-
-
 def page_output(rel: str) -> str:
     """The file MkDocs writes for the page ``rel`` (directory URLs): a/b.md -> a/b/index.html."""
     stem = rel.removesuffix(".md")
@@ -146,27 +139,20 @@ def _apply_delta(shard: Shard, work: Path, delta: _Delta, built: Path | None) ->
     out = work / shard.name
     for rel in delta.removed:
         (out / page_output(rel)).unlink(missing_ok=True)
-    blocks: list[str] = []
-    if (out / "sitemap.xml").is_file():
-        text = (out / "sitemap.xml").read_text(encoding="utf-8")
-        base = (os.environ.get("SITE_URL") or "/").rstrip("/") + "/"
-        gone = {_page_url(rel) for rel in (*delta.changed, *delta.removed)}
-        head = text[: text.index(">", text.index("<urlset")) + 1]
-        blocks = [b for b in _URL_BLOCK.findall(text)
-                  if not ((m := _LOC.search(b)) and m.group(1).removeprefix(base) in gone)]
+    head, blocks = _sitemap(out)
+    gone = {_page_url(rel) for rel in (*delta.changed, *delta.removed)}
+    blocks = [b for b in blocks if _sitemap_url(b) not in gone]
     if built is not None:
         for path in sorted(built.rglob("*")):
             rel = path.relative_to(built).as_posix()
             if path.is_file() and rel not in MERGED:
                 (out / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, out / rel)
-        if (built / "sitemap.xml").is_file():
-            text = (built / "sitemap.xml").read_text(encoding="utf-8")
-            head = text[: text.index(">", text.index("<urlset")) + 1]
-            blocks += _URL_BLOCK.findall(text)
+        new_head, new_blocks = _sitemap(built)
+        head, blocks = head or new_head, blocks + new_blocks
         shutil.rmtree(built)
-    if blocks:
-        (out / "sitemap.xml").write_text(head + "".join(blocks) + "\n</urlset>", encoding="utf-8")
+    if head:
+        (out / "sitemap.xml").write_text(head + "".join(blocks) + _SITEMAP_TAIL, encoding="utf-8")
     (out / "sitemap.xml.gz").unlink(missing_ok=True)  # only the main shard's is used (for its mtime)
 
 
@@ -214,7 +200,7 @@ def build_shards(shards: list[Shard], docs: Path, config: Path, work: Path, jobs
         # Until the build ends, the shard's output is not what either key describes.
         (work / f"{shard.name}.key").unlink(missing_ok=True)
         (work / f"{shard.name}.pages.json").unlink(missing_ok=True)
-        selection = None
+        selection, target = None, out
         if delta is not None:
             selection = work / f"{shard.name}.delta.json"
             selection.write_text(json.dumps({"include": delta.changed}, ensure_ascii=False), encoding="utf-8")
@@ -223,9 +209,6 @@ def build_shards(shards: list[Shard], docs: Path, config: Path, work: Path, jobs
         elif shard.name != "all":
             selection = work / f"{shard.name}.json"
             selection.write_text(json.dumps({shard.mode: list(shard.pages)}, ensure_ascii=False), encoding="utf-8")
-            target = out
-        else:
-            target = out
         manifest = {"base": base, "pages": digests} if shard.mode == "include" else None
         todo.append((shard, key, target, selection, delta, manifest))
     running: list[tuple[Shard, str, Path, _Delta | None, dict | None, subprocess.Popen | None, float]] = []
@@ -323,21 +306,35 @@ def _walk_order(docs: Path) -> dict[str, int]:
     return order
 
 
-def _merge_sitemaps(outs: list[Path], site: Path, docs: Path) -> None:
-    main = outs[0] / "sitemap.xml"
-    if not main.is_file():
-        return
-    text = main.read_text(encoding="utf-8")
-    head, tail = text[: text.index(">", text.index("<urlset")) + 1], "\n</urlset>"
-    blocks = [b for out in outs if (out / "sitemap.xml").is_file() for b in _URL_BLOCK.findall((out / "sitemap.xml").read_text(encoding="utf-8"))]
-    order = _walk_order(docs)
+_SITEMAP_TAIL = "\n</urlset>"
+
+
+def _sitemap(out: Path) -> tuple[str, list[str]]:
+    """A build's sitemap.xml as its head (up to <urlset …>) and its <url> blocks; ("", []) without one."""
+    if not (out / "sitemap.xml").is_file():
+        return "", []
+    text = (out / "sitemap.xml").read_text(encoding="utf-8")
+    return text[: text.index(">", text.index("<urlset")) + 1], _URL_BLOCK.findall(text)
+
+
+def _sitemap_url(block: str) -> str:
+    """A sitemap block's page URL relative to the site (SITE_URL or / taken off)."""
     base = (os.environ.get("SITE_URL") or "/").rstrip("/") + "/"
+    return (m.group(1) if (m := _LOC.search(block)) else "").removeprefix(base)
+
+
+def _merge_sitemaps(outs: list[Path], site: Path, docs: Path) -> None:
+    head, _ = _sitemap(outs[0])
+    if not head:
+        return
+    blocks = [b for out in outs for b in _sitemap(out)[1]]
+    order = _walk_order(docs)
 
     def place(block: str) -> tuple[int, str]:
-        loc = (m.group(1) if (m := _LOC.search(block)) else "").removeprefix(base)
+        loc = _sitemap_url(block)
         return order.get(loc, len(order)), loc
 
-    merged = head + "".join(sorted(blocks, key=place)) + tail
+    merged = head + "".join(sorted(blocks, key=place)) + _SITEMAP_TAIL
     (site / "sitemap.xml").write_text(merged, encoding="utf-8")
     gz = outs[0] / "sitemap.xml.gz"
     mtime = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.is_file() else 0
